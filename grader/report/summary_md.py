@@ -31,9 +31,11 @@ _MD_SPECIAL = set("\\`*_{}[]()#+!|~")
 
 
 def md(text: object) -> str:
-    """One Markdown table cell: escaped, single line."""
+    """One Markdown table cell: escaped, single line, control characters dropped."""
     out = []
     for ch in str(text).replace("\r", " ").replace("\n", " "):
+        if ch < " " or ch == "\x7f":
+            continue
         if ch in _MD_SPECIAL:
             out.append("\\" + ch)
         else:

@@ -22,6 +22,7 @@ def test_render_sections_and_stats(run: RunResult):
     for sid in ("group\\_0001", "Team Rocket", "élève Zoë", "crashy", "empty group"):
         assert f"| {sid} |" in text
     assert "<" not in text.replace("&lt;", "") and SECRET not in text
+    assert not any(ch < " " and ch != "\n" for ch in text)
     for line in text.splitlines():
         if line.startswith("|"):
             assert line.count(" | ") == line.replace("\\|", "").count(" | ")
