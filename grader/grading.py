@@ -1,0 +1,91 @@
+"""Grade one hand-in: HandIn -> Document -> checks -> SubmissionResult. Never raises."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from typing import Any
+
+from grader.checks import registry
+from grader.context import GradeContext
+from grader.errors import HandInError
+from grader.handin.discover import Empty
+from grader.handin.model import Document, HandIn
+from grader.handin.read import read_handin
+from grader.results import CheckResult, QuestionResult, Status, SubmissionResult, Visibility
+from grader.rubric.model import CheckSpec, Question, Rubric
+from grader.scoring import question_result, totals
+
+
+def grade_submission(rubric: Rubric, item: HandIn | Empty, *, math: Any, sandbox: Any = None,
+                     public_only: bool = False) -> SubmissionResult:
+    """Grade one hand-in. Whatever happens, a SubmissionResult comes back."""
+    started = time.perf_counter()
+    tier = getattr(sandbox, "tier", None)
+    if isinstance(item, Empty):
+        return SubmissionResult(id=item.id, path=item.path, status="no_submission", score=0.0,
+                                max_score=rubric.max_score, pending_review=0.0,
+                                message="no hand-in file (.ipynb or .py) in this folder", sandbox_tier=tier)
+    files = tuple(_rel(item, f) for f in item.files)
+    try:
+        document = read_handin(item)
+    except HandInError as exc:
+        return _failed(rubric, item, str(exc), tier, files, started)
+    return grade_document(rubric, item, document, math=math, sandbox=sandbox, public_only=public_only,
+                          started=started)
+
+
+def grade_document(rubric: Rubric, item: HandIn, document: Document, *, math: Any, sandbox: Any = None,
+                   public_only: bool = False, started: float | None = None) -> SubmissionResult:
+    """Grade what was read from a hand-in. Never raises."""
+    started = time.perf_counter() if started is None else started
+    tier = getattr(sandbox, "tier", None)
+    files = tuple(_rel(item, f) for f in item.files)
+    try:
+        ctx = GradeContext(handin=item, document=document, rubric=rubric, math=math, sandbox=sandbox,
+                           public_only=public_only)
+        questions = tuple(_grade_question(q, ctx) for q in rubric.questions)
+    except Exception as exc:  # the grader's own failure on this hand-in: reported, the batch goes on
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return _failed(rubric, item, f"internal grader error: {detail}", tier, files, started)
+    score, pending, max_score = totals(questions)
+    notes = "; ".join(document.notes)
+    return SubmissionResult(id=item.id, path=item.path, status="graded", score=score, max_score=max_score,
+                            pending_review=pending, questions=questions, message=notes, sandbox_tier=tier,
+                            files=files, duration_s=time.perf_counter() - started)
+
+
+def _grade_question(question: Question, ctx: GradeContext) -> QuestionResult:
+    results = [_grade_check(check, question, ctx) for check in question.checks]
+    return question_result(qid=question.id, title=question.title, max_score=question.points, checks=results)
+
+
+def _grade_check(check: CheckSpec, question: Question, ctx: GradeContext) -> CheckResult:
+    if ctx.public_only and check.visibility is Visibility.HIDDEN:
+        return CheckResult(name=check.name, score=0.0, max_score=check.points, status=Status.NEEDS_REVIEW,
+                           visibility=check.visibility, message="hidden: graded after the deadline",
+                           details={"hidden": True})
+    try:
+        return registry.get(check.kind).grade(check, question, ctx)
+    except Exception as exc:  # a bug in a check kind: never a silent zero, a person looks
+        return CheckResult(name=check.name, score=0.0, max_score=check.points, status=Status.NEEDS_REVIEW,
+                           visibility=check.visibility,
+                           message=f"internal grader error in this check ({type(exc).__name__}: {exc}); "
+                                   "a person must grade it")
+
+
+def _failed(rubric: Rubric, item: HandIn, message: str, tier: Any, files: tuple[str, ...],
+            started: float) -> SubmissionResult:
+    questions = tuple(
+        QuestionResult(id=q.id, title=q.title, score=0.0, max_score=q.points, status=Status.ERROR, answer=None,
+                       feedback=message, checks=()) for q in rubric.questions)
+    return SubmissionResult(id=item.id, path=item.path, status="error", score=0.0, max_score=rubric.max_score,
+                            pending_review=0.0, questions=questions, message=message, sandbox_tier=tier,
+                            files=files, duration_s=time.perf_counter() - started)
+
+
+def _rel(item: HandIn, path: str) -> str:
+    import os
+
+    root = item.root if os.path.isdir(item.root) else os.path.dirname(item.root)
+    return os.path.relpath(path, root)

@@ -1,0 +1,76 @@
+"""``grader validate``: prove a rubric against its own key before anyone is graded.
+
+For every question: the expected answer and each ``accept`` entry must score what they
+say, each ``reject`` entry 0, each ``examples`` entry its ``score``; a hand-in with no
+answers must score 0 everywhere. Each example is graded exactly as a student's answer
+would be (a .py hand-in whose answer variable holds the example text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from grader.checks import registry
+from grader.context import GradeContext
+from grader.grading import grade_document
+from grader.handin.model import Document, HandIn
+from grader.results import Status
+from grader.rubric.model import Rubric
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    where: str                # path:line:col of the example or check
+    question: str
+    answer: str
+    expected: float
+    got: float
+    status: str
+    message: str
+
+    def __str__(self) -> str:
+        return (f"{self.where}: question {self.question}: answer {self.answer!r} should score "
+                f"{self.expected:g} but scored {self.got:g} ({self.status}: {self.message})")
+
+
+def _doc(var: str, answer: Any) -> Document:
+    return Document(variables={var: answer}, variable_origins={var: "rubric example"})
+
+
+def run_selftest(rubric: Rubric, math: Any) -> tuple[int, list[Failure]]:
+    """Returns (number of cases run, failures)."""
+    handin = HandIn(id="selftest", path="<selftest>", root=".", files=())
+    failures: list[Failure] = []
+    count = 0
+    for q in rubric.questions:
+        cases: list[tuple[Any, float, str, Any]] = []   # answer, score, where, only this check (or None)
+        for check in q.checks:
+            for answer, score, _note in registry.examples(check, q):
+                cases.append((answer, score, str(check.location), check))
+        for ex in q.examples:
+            cases.append((ex.answer, ex.score, str(ex.location), None))
+        for answer, score, where, only in cases:
+            count += 1
+            ctx = GradeContext(handin=handin, document=_doc(q.answer.variable or "answer", answer),
+                               rubric=rubric, math=math)
+            checks = [only] if only is not None else list(q.checks)
+            results = [registry.get(c.kind).grade(c, q, ctx) for c in checks]
+            decided = [r for r in results if r.status is not Status.NEEDS_REVIEW]
+            got = sum(r.score for r in decided)
+            pending = [r for r in results if r.status is Status.NEEDS_REVIEW]
+            if pending and not all(registry.get(c.kind).name == "review" for c in checks):
+                failures.append(Failure(where, q.id, str(answer), score, got, "needs_review",
+                                        "; ".join(r.message for r in pending)))
+            elif not pending and abs(got - score) > 1e-9:
+                failures.append(Failure(where, q.id, str(answer), score, got,
+                                        ",".join(str(r.status) for r in results),
+                                        "; ".join(r.message for r in results)))
+    # an empty hand-in scores nothing
+    count += 1
+    empty = HandIn(id="empty", path="<empty hand-in>", root=".", files=())
+    result = grade_document(rubric, empty, Document(), math=math)
+    if result.score != 0 or result.pending_review != 0:
+        failures.append(Failure(rubric.path, "*", "<empty hand-in>", 0.0, result.score, result.status,
+                                "an empty hand-in must score 0 with nothing pending"))
+    return count, failures
