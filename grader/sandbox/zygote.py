@@ -1,0 +1,760 @@
+"""The untrusted side of the sandbox: zygote (fork server), per-job keeper and worker.
+
+This file is run as a *script* by `grader.sandbox.session` in a clean interpreter
+(``python -I .../zygote.py FD``), before any rubric is loaded. It imports only the standard
+library, numpy and sympy, and never imports `grader` (so no rubric, reference or expected value
+can be in its heap, which every job inherits).
+
+    grader (trusted)  --unix socket + SCM_RIGHTS-->  zygote  (imports numpy/sympy, single thread,
+                                                              PR_SET_CHILD_SUBREAPER)
+      per job: fork keeper K (trusted code, never runs student code; subreaper; wall timer)
+        K: [namespaces] unshare(NET|PID|IPC|UTS [|USER when not root]) -> fork worker W (PID 1)
+        W: setsid, fds, env, chdir(scratch), rlimits, [root] ruid -> slot uid + drop all caps,
+           no_new_privs, Landlock, seccomp -> run the cells -> call the functions ->
+           one framed JSON message per observation on the result pipe -> os._exit
+        K: waits (wall limit) -> SIGKILL W -> sweep every descendant (subreaper, slot uid kill -1)
+           -> rm -r scratch -> writes its status (exit code, signal, timed out, rusage) -> exit
+
+Wire format of the result pipe: 4-byte big-endian length + UTF-8 JSON, values encoded by exact
+type only (see `encode`). The parent never unpickles or evaluates anything.
+"""
+
+import base64
+import ctypes
+import ctypes.util
+import errno
+import json
+import linecache
+import math
+import os
+import resource
+import select
+import shutil
+import signal
+import socket
+import struct
+import sys
+import tempfile
+import time
+import traceback
+import types
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+try:  # sympy is preloaded when available (cheap once per zygote)
+    import sympy  # noqa: F401,E402
+except Exception:  # pragma: no cover
+    sympy = None
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
+_libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+
+# --- snapshots taken before any student code can run (a student can only sabotage their own values)
+_type, _isinstance, _len, _str, _repr = type, isinstance, len, str, repr
+_int, _float, _bool, _list, _tuple, _dict = int, float, bool, list, tuple, dict
+_BaseException, _MemoryError, _RecursionError = BaseException, MemoryError, RecursionError
+_SystemExit, _KeyboardInterrupt = SystemExit, KeyboardInterrupt
+_ndarray, _np_generic = np.ndarray, np.generic
+_ascontig, _frombuffer, _np_dtype = np.ascontiguousarray, np.frombuffer, np.dtype
+_b64e, _b64d, _dumps, _loads = base64.b64encode, base64.b64decode, json.dumps, json.loads
+_os_write, _os_exit = os.write, os._exit
+_math_isfinite = math.isfinite
+_SCALAR_TYPES = {np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+                 np.uint64, np.float16, np.float32, np.float64}
+
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 1, 4, 38
+PR_SET_SECCOMP, PR_CAPBSET_DROP, PR_SET_SECUREBITS = 22, 24, 28
+PR_SET_CHILD_SUBREAPER = 36
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP = 0x10000000, 0x20000000, 0x40000000, 0x02000000
+X86_64 = os.uname().machine == "x86_64"
+SLOT_UID_BASE = 61000           # per-slot real uid/gid when the grader runs as root
+MAX_MSG = 4 << 20               # one result message
+MAX_DEPTH = 64
+MAX_ITEMS = 2_000_000
+STR_CAP = 65536
+
+
+def _prctl(opt, a=0, b=0, c=0, d=0):
+    return _libc.prctl(opt, a, b, c, d)
+
+
+# ------------------------------------------------------------------------------------- Landlock
+LL_CREATE, LL_ADD, LL_RESTRICT = 444, 445, 446
+
+
+def landlock_abi():
+    if not X86_64:
+        return 0
+    abi = _libc.syscall(LL_CREATE, None, 0, 1)
+    return abi if abi > 0 else 0
+
+
+class _LLAttr(ctypes.Structure):
+    _fields_ = [("fs", ctypes.c_uint64), ("net", ctypes.c_uint64), ("scoped", ctypes.c_uint64)]
+
+
+class _LLPath(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed", ctypes.c_uint64), ("fd", ctypes.c_int32)]
+
+
+def _read_paths():
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(np.__file__),
+             os.path.dirname(os.path.dirname(np.__file__))}
+    paths |= {"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/alternatives",
+              "/etc/ld.so.cache", "/etc/localtime", "/etc/passwd", "/etc/group", "/etc/os-release",
+              "/dev/urandom", "/dev/random", "/dev/zero"}
+    return sorted(p for p in paths if p and os.path.exists(p))
+
+
+def apply_landlock(abi, write_dir):
+    """Read-only interpreter + libraries; read/write the job dir; nothing else. ABI>=4: no TCP;
+    ABI>=6: no signals or abstract unix sockets outside the domain."""
+    fs = (1 << 13) - 1
+    if abi >= 2:
+        fs |= 1 << 13
+    if abi >= 3:
+        fs |= 1 << 14
+    if abi >= 5:
+        fs |= 1 << 15
+    attr = _LLAttr(fs, 3 if abi >= 4 else 0, 3 if abi >= 6 else 0)
+    size = 8 if abi < 4 else (16 if abi < 6 else 24)
+    rs = _libc.syscall(LL_CREATE, ctypes.byref(attr), size, 0)
+    if rs < 0:
+        raise OSError(ctypes.get_errno(), "landlock_create_ruleset")
+    file_rights = 1 | 2 | 4 | ((1 << 14) if abi >= 3 else 0)
+    read_rx = 1 | 4 | 8
+    try:
+        def add(path, rights):
+            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            try:
+                if not os.path.isdir(path):
+                    rights &= file_rights
+                pb = _LLPath(rights, fd)
+                if _libc.syscall(LL_ADD, rs, 1, ctypes.byref(pb), 0) != 0:
+                    raise OSError(ctypes.get_errno(), f"landlock_add_rule {path}")
+            finally:
+                os.close(fd)
+        for p in _read_paths():
+            add(p, read_rx)
+        add("/dev/null", 2 | 4)
+        if write_dir:
+            add(write_dir, fs)
+        if _libc.syscall(LL_RESTRICT, rs, 0) != 0:
+            raise OSError(ctypes.get_errno(), "landlock_restrict_self")
+    finally:
+        os.close(rs)
+
+
+# -------------------------------------------------------------------------------------- seccomp
+_DENY_EPERM = [101, 310, 311, 321, 298, 323, 250, 248, 249, 165, 166, 272, 308, 135, 155, 161,
+               246, 320, 175, 313, 176, 105, 106, 113, 114, 117, 119, 122, 123, 116, 126, 428, 429,
+               430, 431, 432, 433, 442, 438, 163, 167, 168, 169, 170, 171, 172, 173, 179, 153, 103,
+               303, 304, 300, 164, 227, 159, 305, 312, 425, 426, 427]
+_NS_FLAGS = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def apply_seccomp():
+    """Deny-list filter: kernel-attack surface, ptrace, namespaces, id changes, io_uring, and every
+    socket family except AF_UNIX. Foreign arch / x32 syscalls kill the process."""
+    if not X86_64:
+        raise OSError(errno.ENOSYS, "seccomp filter only built for x86_64")
+    LD, JEQ, JGE, JSET, RET = 0x20, 0x15, 0x35, 0x45, 0x06
+    ALLOW, KILL = 0x7FFF0000, 0x80000000
+    ERRNO = lambda e: 0x00050000 | e  # noqa: E731
+    p = [(LD, 0, 0, 4), (JEQ, 1, 0, 0xC000003E), (RET, 0, 0, KILL), (LD, 0, 0, 0),
+         (JGE, 0, 1, 0x40000000), (RET, 0, 0, KILL)]
+    for nr in _DENY_EPERM:
+        p += [(JEQ, 0, 1, nr), (RET, 0, 0, ERRNO(errno.EPERM))]
+    p += [(JEQ, 0, 1, 435), (RET, 0, 0, ERRNO(errno.ENOSYS))]                       # clone3
+    p += [(JEQ, 0, 4, 41), (LD, 0, 0, 16), (JEQ, 0, 1, 1), (RET, 0, 0, ALLOW),
+          (RET, 0, 0, ERRNO(errno.EACCES))]                                         # socket
+    p += [(JEQ, 0, 4, 56), (LD, 0, 0, 16), (JSET, 0, 1, _NS_FLAGS), (RET, 0, 0, ERRNO(errno.EPERM)),
+          (RET, 0, 0, ALLOW)]                                                       # clone
+    p += [(RET, 0, 0, ALLOW)]
+    arr = (_SockFilter * len(p))(*[_SockFilter(*x) for x in p])
+    prog = _SockFprog(len(p), arr)
+    if _prctl(PR_SET_NO_NEW_PRIVS, 1) != 0:
+        raise OSError(ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS")
+    if _libc.prctl(PR_SET_SECCOMP, 2, ctypes.cast(ctypes.pointer(prog), ctypes.c_void_p).value, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "PR_SET_SECCOMP")
+
+
+# ------------------------------------------------------------------------------ identity / caps
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def drop_root(slot_uid):
+    """Root only: real uid/gid -> a per-slot id (RLIMIT_NPROC counts it; kill -1 by slot), no
+    supplementary groups, no capabilities (bounding set emptied, SECBIT_NOROOT locked). The
+    effective uid stays 0 *without* any capability only so the interpreter under a 0700 /root stays
+    readable; Landlock confines the filesystem, seccomp forbids changing ids again, and
+    no_new_privs resets euid to the slot uid on any exec."""
+    _prctl(PR_SET_SECUREBITS, 0xEF)  # NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE (+locks), KEEP_CAPS locked off
+    os.setgroups([])
+    os.setresgid(slot_uid, slot_uid, slot_uid)
+    os.setresuid(slot_uid, 0, 0)
+    for cap in range(64):
+        if _prctl(PR_CAPBSET_DROP, cap) != 0 and ctypes.get_errno() == errno.EINVAL:
+            break
+    hdr = _CapHeader(0x20080522, 0)
+    data = (_CapData * 2)()
+    if _libc.syscall(126, ctypes.byref(hdr), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset")
+
+
+def _vm_size():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _uid_processes(uid):
+    n = 0
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                if os.stat("/proc/" + d).st_uid == uid:
+                    n += 1
+            except OSError:
+                pass
+    return n
+
+
+def apply_rlimits(lim, root):
+    cpu = max(1, int(math.ceil(lim["cpu_s"])))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    mem = _vm_size() + int(lim["memory_mb"]) * (1 << 20)
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    nproc = int(lim["processes"]) if root else _uid_processes(os.getuid()) + int(lim["processes"])
+    resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16 << 20, 16 << 20))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_MEMLOCK, (0, 0))
+
+
+# ------------------------------------------------------------------------------- value encoding
+class Unencodable(Exception):
+    pass
+
+
+def encode(x, depth=0, budget=None):
+    """Plain data by exact type only; anything else is refused (never repr'd, never pickled)."""
+    if budget is None:
+        budget = [MAX_ITEMS]
+    if depth > MAX_DEPTH:
+        raise Unencodable("value nested too deeply")
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise Unencodable("value too large")
+    t = _type(x)
+    if x is None or t is _bool or t is _str and _len(x) <= STR_CAP:
+        return x
+    if t is _int:
+        if -(1 << 63) <= x < (1 << 63):
+            return x
+        raise Unencodable("integer out of range")
+    if t is _float:
+        return x if _math_isfinite(x) else {"__float__": _repr(x)}
+    if t is _list or t is _tuple:
+        out = [encode(v, depth + 1, budget) for v in x]
+        return out if t is _list else {"__tuple__": out}
+    if t is _dict:
+        out = {}
+        for k, v in x.items():
+            if _type(k) is not _str:
+                raise Unencodable("dict with a non-string key")
+            out[k] = encode(v, depth + 1, budget)
+        return {"__dict__": out}
+    if t is _ndarray or t in _SCALAR_TYPES:
+        a = _ascontig(x)
+        if _type(a) is not _ndarray or a.dtype.kind not in "biuf" or a.dtype.hasobject:
+            raise Unencodable(f"array of dtype {a.dtype.str}")
+        budget[0] -= a.size
+        if budget[0] < 0:
+            raise Unencodable("value too large")
+        a = a.astype(a.dtype.newbyteorder("<"), copy=False)
+        return {"__nd__": _b64e(a.tobytes()).decode("ascii"), "dtype": a.dtype.str,
+                "shape": [_int(s) for s in a.shape], "scalar": t is not _ndarray}
+    if t is _str:
+        raise Unencodable("string too long")
+    raise Unencodable(f"unsupported type {t.__module__}.{t.__qualname__}"[:200])
+
+
+def decode_arg(x, cns):
+    """Inputs from the trusted parent (the same encoding) -> Python/numpy values."""
+    if _type(x) is _list:
+        return [decode_arg(v, cns) for v in x]
+    if _type(x) is not _dict:
+        return x
+    if "__nd__" in x:
+        a = _frombuffer(_b64d(x["__nd__"]), dtype=_np_dtype(x["dtype"])).reshape(x["shape"]).copy()
+        return a[()] if x.get("scalar") else a
+    if "__float__" in x:
+        return float(x["__float__"])
+    if "__tuple__" in x:
+        return tuple(decode_arg(v, cns) for v in x["__tuple__"])
+    if "__dict__" in x:
+        return {k: decode_arg(v, cns) for k, v in x["__dict__"].items()}
+    if "__callable__" in x:
+        ns = {"np": np, "numpy": np, "math": math}
+        src = x["__callable__"]
+        try:
+            return eval(compile(src, "<instructor callable>", "eval"), ns)
+        except SyntaxError:
+            exec(compile(src, "<instructor callable>", "exec"), ns)
+            return ns[x.get("name") or "f"]
+    raise ValueError("bad argument encoding")
+
+
+# ----------------------------------------------------------------------------------- the worker
+class _Out:
+    def __init__(self, fd):
+        self.fd = fd
+
+    def send(self, obj):
+        try:
+            data = _dumps(obj, allow_nan=False).encode()
+        except (ValueError, TypeError, _RecursionError):
+            data = _dumps({"t": "bad"}).encode()
+        if _len(data) > MAX_MSG:
+            data = _dumps({**{k: obj[k] for k in ("t", "i") if k in obj},
+                           "error": {"type": "ResultTooLarge", "message": "result too large"}}).encode()
+        buf = struct.pack(">I", _len(data)) + data
+        while buf:
+            buf = buf[_os_write(self.fd, buf):]
+
+
+def _describe_exc(e, cellfiles):
+    """Type, message, and the student's own cell/line (grader frames never shown)."""
+    try:
+        msg = _str(e)[:500]
+    except _BaseException:
+        msg = "<unprintable>"
+    tname = _type(e).__name__
+    frames, where = [], None
+    try:
+        for fs in traceback.extract_tb(e.__traceback__):
+            if fs.filename in cellfiles:
+                where = {"origin": cellfiles[fs.filename], "line": fs.lineno}
+                frames.append(f'  {cellfiles[fs.filename]}, line {fs.lineno}, in {fs.name}\n'
+                              + (f"    {fs.line}\n" if fs.line else ""))
+        if _isinstance(e, SyntaxError) and e.filename in cellfiles:
+            where = {"origin": cellfiles[e.filename], "line": e.lineno}
+            frames.append(f"  {cellfiles[e.filename]}, line {e.lineno}\n    {(e.text or '').strip()}\n")
+    except _BaseException:
+        pass
+    tb = ("Traceback (most recent call last):\n" + "".join(frames[-8:]) if frames else "") + f"{tname}: {msg}"
+    return {"type": tname, "message": msg, "where": where, "traceback": tb[:4000],
+            "memory": _isinstance(e, _MemoryError), "exit": _isinstance(e, _SystemExit),
+            "interrupt": _isinstance(e, _KeyboardInterrupt)}
+
+
+def run_job(job, out):
+    cellfiles = {}
+    ns = {"__name__": job.get("module_name", "__main__"), "__builtins__": __builtins__}
+    mod = types.ModuleType(ns["__name__"])
+    mod.__dict__.update(ns)
+    ns = mod.__dict__
+    sys.modules["__main__"] = mod
+    for idx, cell in enumerate(job.get("cells", [])):
+        fname = f"<student-cell-{idx}>"
+        cellfiles[fname] = cell.get("origin", f"cell {idx}")
+        src = cell["source"]
+        linecache.cache[fname] = (_len(src), None, src.splitlines(True), fname)
+        try:
+            code = compile(src, fname, "exec")
+            exec(code, ns)
+            out.send({"t": "cell", "i": idx, "ok": True})
+        except _BaseException as e:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
+            out.send({"t": "cell", "i": idx, "ok": False, "error": _describe_exc(e, cellfiles)})
+    cns = {}
+    for i, call in enumerate(job.get("calls", [])):
+        name = call["fn"]
+        fn = ns.get(name) if _type(ns) is _dict else None
+        if fn is None:
+            out.send({"t": "call", "i": i, "missing": True})
+            continue
+        if not callable(fn):
+            out.send({"t": "call", "i": i, "error": {"type": "NotCallable", "message":
+                      f"{name} is a {_type(fn).__name__}, not a function", "where": None}})
+            continue
+        try:
+            args = [decode_arg(a, cns) for a in call.get("args", [])]
+            kwargs = {k: decode_arg(v, cns) for k, v in call.get("kwargs", {}).items()}
+        except _BaseException as e:  # pragma: no cover - parent-built inputs
+            out.send({"t": "call", "i": i, "error": {"type": "BadInput", "message": _str(e)[:200]}})
+            continue
+        t0 = time.perf_counter()
+        try:
+            value = fn(*args, **kwargs)
+        except _BaseException as e:  # noqa: BLE001
+            out.send({"t": "call", "i": i, "error": _describe_exc(e, cellfiles),
+                      "wall_s": time.perf_counter() - t0})
+            continue
+        try:
+            enc = encode(value)
+        except Unencodable as e:
+            out.send({"t": "call", "i": i, "error": {"type": "UnusableValue", "message": _str(e)}})
+            continue
+        except _BaseException as e:  # noqa: BLE001
+            out.send({"t": "call", "i": i, "error": {"type": "UnusableValue",
+                      "message": f"the returned value could not be read ({_type(e).__name__})"}})
+            continue
+        out.send({"t": "call", "i": i, "value": enc, "wall_s": time.perf_counter() - t0})
+    out.send({"t": "done"})
+
+
+def strip_environment(scratch):
+    os.environ.clear()
+    os.environ.update({"HOME": scratch, "TMPDIR": scratch, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+                       "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
+    tempfile.tempdir = scratch
+
+
+def worker(job, fds, scratch, cfg, keeper_pid):
+    """Runs in the job's process: apply every layer, then run student code. Never returns."""
+    try:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != keeper_pid and os.getpid() != 1:
+            _os_exit(70)
+        for s in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGCHLD):
+            signal.signal(s, signal.SIG_DFL)
+        try:
+            os.setsid()
+        except OSError:
+            pass
+        res_fd = 3
+        os.dup2(fds["out"], 1)
+        os.dup2(fds["out"], 2)
+        os.dup2(fds["res"], res_fd)
+        nul = os.open("/dev/null", os.O_RDONLY)
+        os.dup2(nul, 0)
+        os.closerange(4, 65536)
+        sys.stdout = open(1, "w", buffering=1, closefd=False, errors="replace")
+        sys.stderr = open(2, "w", buffering=1, closefd=False, errors="replace")
+        strip_environment(scratch)
+        os.chdir(scratch)
+        root = cfg["root"]
+        lim = job["limits"]
+        apply_rlimits(lim, root and cfg["drop_uid"])
+        if root and cfg["drop_uid"]:
+            drop_root(SLOT_UID_BASE + int(job.get("slot", 0)))
+        _prctl(PR_SET_NO_NEW_PRIVS, 1)
+        if cfg["landlock"]:
+            apply_landlock(cfg["landlock"], scratch)
+        if cfg["seccomp"]:
+            apply_seccomp()
+        _prctl(PR_SET_DUMPABLE, 0)
+        sys.argv = ["submission"]
+    except BaseException as e:  # setup failed: fail closed, the parent sees no result
+        try:
+            os.write(2, f"sandbox setup failed: {e!r}\n".encode())
+        finally:
+            _os_exit(71)
+    out = _Out(res_fd)
+    try:
+        run_job(job, out)
+    except BaseException:
+        pass
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        pass
+    _os_exit(0)
+
+
+# ----------------------------------------------------------------------------------- the keeper
+def _children_of(pid):
+    kids = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat", "rb") as f:
+                s = f.read()
+            if int(s[s.rindex(b")") + 2:].split()[1]) == pid:
+                kids.append(int(d))
+        except (OSError, ValueError):
+            pass
+    return kids
+
+
+def kill_uid(uid):
+    """Fork a helper that becomes `uid` fully and kill(-1, SIGKILL)s: every process of the slot."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            for _ in range(3):
+                os.kill(-1, signal.SIGKILL)
+        except BaseException:
+            pass
+        os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def sweep(me, slot_uid):
+    """Kill and reap every descendant (they are re-parented to us: we are a subreaper)."""
+    killed = 0
+    for _ in range(200):
+        if slot_uid is not None:
+            kill_uid(slot_uid)
+        kids = _children_of(me)
+        for k in kids:
+            try:
+                os.kill(k, signal.SIGKILL)
+                killed += 1
+            except OSError:
+                pass
+        reaped = False
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return killed
+            if pid == 0:
+                break
+            reaped = True
+        if not kids and not reaped:
+            time.sleep(0.002)
+    return killed
+
+
+def keeper(msg, fds, cfg):
+    """Trusted per-job supervisor, forked from the zygote. Never runs student code."""
+    status = {"ok": False}
+    st_fd = fds["status"]
+    try:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        _prctl(PR_SET_CHILD_SUBREAPER, 1)
+        os.setsid()
+        with os.fdopen(os.dup(fds["job"]), "rb") as f:
+            job = json.loads(f.read())
+        os.close(fds["job"])
+        lim = job["limits"]
+        scratch = tempfile.mkdtemp(prefix="job-", dir=cfg["scratch_base"])
+        os.chmod(scratch, 0o700)
+        status["scratch"] = scratch
+        me = os.getpid()
+        use_ns = cfg["namespaces"]
+        if use_ns:
+            flags = CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS
+            if not cfg["root"]:
+                flags |= CLONE_NEWUSER
+            if _libc.unshare(flags) != 0:
+                raise OSError(ctypes.get_errno(), "unshare")
+        t0 = time.monotonic()
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        pid = os.fork()
+        if pid == 0:
+            os.close(st_fd)
+            worker(job, fds, scratch, cfg, me)
+        os.close(fds["res"])
+        os.close(fds["out"])
+        pfd = os.pidfd_open(pid)
+        deadline = t0 + float(lim["wall_s"])
+        timed_out = False
+        wst = None
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                os.kill(pid, signal.SIGKILL)
+                _, wst = os.waitpid(pid, 0)
+                break
+            r, _, _ = select.select([pfd], [], [], left)
+            if r:
+                _, wst = os.waitpid(pid, 0)
+                break
+        wall = time.monotonic() - t0
+        os.close(pfd)
+        # with a PID namespace its teardown (W is its PID 1) kills everything, and K can no longer
+        # fork into it; without one, a helper kills every process of the slot uid
+        slot_uid = (SLOT_UID_BASE + int(job.get("slot", 0))
+                    if (cfg["root"] and cfg["drop_uid"] and not use_ns) else None)
+        killed = sweep(me, slot_uid)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        status.update(ok=True, wall_s=wall, timed_out=timed_out, swept=killed,
+                      cpu_s=(r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime),
+                      maxrss_kb=r1.ru_maxrss,
+                      exit=os.WEXITSTATUS(wst) if os.WIFEXITED(wst) else None,
+                      signal=os.WTERMSIG(wst) if os.WIFSIGNALED(wst) else None)
+    except BaseException as e:
+        status["error"] = repr(e)[:300]
+    finally:
+        sc = status.get("scratch")
+        if sc:
+            shutil.rmtree(sc, ignore_errors=True)
+            status["scratch_removed"] = not os.path.exists(sc)
+        try:
+            os.write(st_fd, json.dumps(status).encode())
+        finally:
+            os._exit(0)
+
+
+# ------------------------------------------------------------------------------------- probing
+def _try(fn):
+    """Run fn in a throw-away fork; True if it returned without raising."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            fn()
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    _, st = os.waitpid(pid, 0)
+    return os.WIFEXITED(st) and os.WEXITSTATUS(st) == 0
+
+
+def probe(want_ns):
+    root = os.geteuid() == 0
+    caps = {"root": root, "landlock": 0, "seccomp": False, "namespaces": False, "uid_drop": False,
+            "arch": os.uname().machine, "kernel": os.uname().release}
+    abi = landlock_abi()
+    if abi:
+        d = tempfile.mkdtemp(prefix="probe-")
+
+        def ll():
+            apply_landlock(abi, d)
+            try:
+                open("/etc/hostname").read()
+            except PermissionError:
+                return
+            raise RuntimeError("landlock did not deny")
+        if _try(ll):
+            caps["landlock"] = abi
+        shutil.rmtree(d, ignore_errors=True)
+
+    def sc():
+        apply_seccomp()
+        try:
+            socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        except PermissionError:
+            return
+        raise RuntimeError("seccomp did not deny")
+    caps["seccomp"] = _try(sc)
+    if want_ns:
+        def ns():
+            flags = CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | (0 if root else CLONE_NEWUSER)
+            if _libc.unshare(flags) != 0:
+                raise OSError(ctypes.get_errno(), "unshare")
+            pid = os.fork()
+            if pid == 0:
+                os._exit(0 if os.getpid() == 1 else 1)
+            _, st = os.waitpid(pid, 0)
+            if not (os.WIFEXITED(st) and os.WEXITSTATUS(st) == 0):
+                raise RuntimeError("not pid 1")
+        caps["namespaces"] = _try(ns)
+    if root:
+        def ud():
+            drop_root(SLOT_UID_BASE + 99)
+            if os.getuid() != SLOT_UID_BASE + 99:
+                raise RuntimeError("uid")
+        caps["uid_drop"] = _try(ud)
+    return caps
+
+
+# -------------------------------------------------------------------------------------- zygote
+def zygote(sock_fd, want_ns):
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    _prctl(PR_SET_DUMPABLE, 0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET, fileno=sock_fd)
+    caps = probe(want_ns)
+    scratch_base = tempfile.mkdtemp(prefix="grader-sbx-")
+    os.chmod(scratch_base, 0o711)
+    cfg = {"root": caps["root"], "drop_uid": caps["uid_drop"], "landlock": caps["landlock"],
+           "seccomp": caps["seccomp"], "namespaces": caps["namespaces"], "scratch_base": scratch_base}
+    hello = dict(caps, pid=os.getpid(), scratch_base=scratch_base, python=sys.version.split()[0],
+                 numpy=np.__version__, sympy=getattr(sympy, "__version__", None))
+    sock.send(json.dumps({"t": "hello", **hello}).encode())
+    keepers = {}  # pid -> job id
+    try:
+        while True:
+            r, _, _ = select.select([sock], [], [], 0.2)
+            # reap keepers; kill and reap any orphan re-parented to us (a keeper was killed)
+            while True:
+                try:
+                    pid, _ = os.waitpid(-1, os.WNOHANG)
+                except ChildProcessError:
+                    break
+                if pid == 0:
+                    break
+                keepers.pop(pid, None)
+            for k in _children_of(os.getpid()) if r == [] else ():
+                if k not in keepers:
+                    try:
+                        os.kill(k, signal.SIGKILL)
+                    except OSError:
+                        pass
+            if not r:
+                continue
+            data, fds, _, _ = socket.recv_fds(sock, 65536, 8)
+            if not data:
+                break
+            msg = json.loads(data)
+            if msg["t"] == "run" and len(fds) == 4:
+                fmap = dict(zip(("job", "res", "out", "status"), fds))
+                fds = []
+                pid = os.fork()
+                if pid == 0:
+                    sock.close()
+                    keeper(msg, fmap, cfg)
+                for fd in fmap.values():
+                    os.close(fd)
+                keepers[pid] = msg["id"]
+            elif msg["t"] == "kill":
+                for pid, jid in list(keepers.items()):
+                    if jid == msg["id"]:
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                        except OSError:
+                            pass
+                if cfg["root"] and cfg["drop_uid"] and msg.get("slot") is not None:
+                    kill_uid(SLOT_UID_BASE + int(msg["slot"]))
+            elif msg["t"] == "exit":
+                raise SystemExit
+            for fd in fds:
+                os.close(fd)
+    except SystemExit:
+        pass
+    finally:
+        for pid in list(keepers):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        sweep(os.getpid(), None)
+        shutil.rmtree(scratch_base, ignore_errors=True)
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    zygote(int(sys.argv[1]), sys.argv[2] == "1")
