@@ -27,7 +27,8 @@ Follows the Gradescope autograder spec (``gradescope/autograder_samples``
 
 ``write(run, out_dir)`` writes ``out_dir/gradescope/<id>.json`` for every hand-in
 except ``no_submission`` ones (Gradescope wants a results file even when grading
-crashed). In ids, only ``/``, ``\\`` and NUL are replaced (by ``_``).
+crashed). File names are ``grader.report.files.safe_name(id)``, as for
+``feedback/<id>.md`` (spaces and accents kept; separators and controls -> ``_``).
 """
 
 from __future__ import annotations
@@ -48,8 +49,12 @@ def _num(v: float) -> float:
 
 def safe_name(sub_id: str) -> str:
     """A file name for a submission id: keep everything but path separators and NUL."""
-    name = sub_id.replace("/", "_").replace("\\", "_").replace("\0", "_")
-    return name if name not in ("", ".", "..") else f"_{name}_"
+    try:  # the same names as feedback/<id>.md
+        from grader.report.files import safe_name as shared
+    except ImportError:  # pragma: no cover
+        name = sub_id.replace("/", "_").replace("\\", "_").replace("\0", "_")
+        return name if name not in ("", ".", "..") else f"_{name}"
+    return shared(sub_id)
 
 
 def _pending_note(points: float) -> str:

@@ -9,20 +9,30 @@ Sections: counts and score statistics; a score histogram; per-question mean as a
 bar chart; per-question full / partial / zero / pending rates (stacked bars and a
 table); the five most common answers per question among non-correct results;
 checks that at least 90% of graded hand-ins fail ("possible rubric bug"); and the
-hand-in table linking each id to ``feedback/<url-quoted id>.md``. Check
+hand-in table linking each id to ``feedback/<url-quoted file name>.md``, the
+file name being ``grader.report.files.safe_name(id)`` as the feedback writer uses. Check
 ``details`` are never shown.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
+import re
 import statistics
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape
+
+try:  # the feedback writer's file names, so that the links resolve
+    from grader.report.files import safe_name
+except ImportError:  # pragma: no cover
+    def safe_name(submission_id: str) -> str:
+        return submission_id
 
 from grader.report.summary_md import QuestionStats, g, graded, question_stats, worst
 from grader.results import RunResult, Status
@@ -32,14 +42,25 @@ BUG_RATE = 0.9
 MIN_FOR_BUG = 3        # fewer graded hand-ins say nothing about the rubric
 ANSWER_CHARS = 300
 _COLORS = {"full": "#2e7d32", "partial": "#f9a825", "zero": "#c62828", "pending": "#6a1b9a"}
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _finalize(value: object) -> object:
+    """Drop control characters from every plain string the template prints."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _CONTROLS.sub("", value)
+    return value
+
+
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-                          autoescape=True, trim_blocks=True, lstrip_blocks=True)
+                          autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                          finalize=_finalize)
 
 
 def _bars(labels: list[str], values: list[float], tips: list[str], top: float,
-          title: str, color: str = "#1565c0") -> Markup:
+          title: str, color: str = "#1565c0", axis: Callable[[float], str] = g) -> Markup:
     """A vertical bar chart as inline SVG; values between 0 and ``top``."""
-    w, h, pad, bottom = 760, 260, 40, 40
+    w, h, pad, bottom = 760, 260, 44, 40
     n = max(len(values), 1)
     step = (w - pad - 10) / n
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
@@ -47,7 +68,7 @@ def _bars(labels: list[str], values: list[float], tips: list[str], top: float,
              f'<line x1="{pad}" y1="{h - bottom}" x2="{w - 10}" y2="{h - bottom}" stroke="#555"/>']
     for frac in (0, 0.5, 1):
         y = h - bottom - frac * (h - bottom - 20)
-        parts.append(f'<text x="{pad - 4}" y="{y + 4:.1f}" text-anchor="end">{escape(g(frac * top))}</text>')
+        parts.append(f'<text x="{pad - 4}" y="{y + 4:.1f}" text-anchor="end">{escape(axis(frac * top))}</text>')
     for i, (label, v, tip) in enumerate(zip(labels, values, tips)):
         bh = 0 if top <= 0 else max(v, 0) / top * (h - bottom - 20)
         x = pad + i * step
@@ -61,16 +82,24 @@ def _bars(labels: list[str], values: list[float], tips: list[str], top: float,
 
 
 def _histogram(scores: list[float], max_score: float) -> Markup:
+    """Scores per bin: one bin per whole point up to 25 points, else 20 equal bins."""
     top = max(max_score, max(scores, default=0.0), 1e-9)
-    nbins = int(top) if top == int(top) and top <= 25 else 20
-    counts = [0] * max(nbins, 1)
+    if top == int(top) and top <= 25:
+        edges = [float(i) for i in range(int(top) + 1)]           # [i, i+1), the last is [top]
+        labels = [g(e) for e in edges]
+    else:
+        edges = [top * i / 20 for i in range(20)]
+        labels = [g(e) for e in edges]
+    counts = [0] * len(edges)
     for s in scores:
-        counts[min(int(max(s, 0) / top * len(counts)), len(counts) - 1)] += 1
-    width = top / len(counts)
-    labels = [g(i * width) for i in range(len(counts))]
-    tips = [f"{g(i * width)}-{g((i + 1) * width)}: {c} hand-in(s)" for i, c in enumerate(counts)]
-    return _bars(labels, [float(c) for c in counts], tips, float(max(counts, default=1) or 1),
-                 "Score distribution")
+        counts[max(bisect.bisect_right(edges, s) - 1, 0)] += 1
+    ends = [f"{g(e)} to <{g(nxt)}" for e, nxt in zip(edges, edges[1:])]
+    ends.append(g(edges[-1]) if edges[-1] == top else f"{g(edges[-1])} to {g(top)}")
+    tips = [f"{span}: {c} hand-in(s)" for span, c in zip(ends, counts)]
+    peak = max(max(counts), 1)
+    peak = peak if peak <= 4 else math.ceil(peak / 2) * 2
+    return _bars(labels, [float(c) for c in counts], tips, float(peak), "Score distribution",
+                 axis=lambda v: f"{v:.0f}")
 
 
 def _stacked(stats: list[QuestionStats]) -> Markup:
@@ -137,11 +166,13 @@ def render(run: RunResult) -> str:
         "histogram": _histogram(scores, run.max_score) if scores else None,
         "means_chart": _bars([s.id for s in stats], [s.fraction for s in stats],
                              [f"{s.id} {s.title}: mean {g(s.mean)}/{g(s.max_score)}" for s in stats],
-                             1.0, "Mean fraction of points per question", "#00838f") if stats else None,
+                             1.0, "Mean fraction of points per question", "#00838f",
+                             axis=lambda v: f"{v:.0%}") if stats else None,
         "rates_chart": _stacked(stats) if stats else None,
         "answers": _wrong_answers(run), "bugs": _rubric_bugs(run),
         "min_for_bug": MIN_FOR_BUG, "bug_rate": BUG_RATE,
-        "rows": [(s, "feedback/" + quote(s.id, safe="") + ".md") for s in run.submissions],
+        "rows": [(s, "feedback/" + quote(safe_name(s.id), safe="") + ".md")
+                 for s in run.submissions],
     }
     return _ENV.get_template("summary.html.j2").render(**ctx)
 

@@ -14,6 +14,7 @@ import pytest
 from report_fixtures import SECRET, make_run, q1, q3, q22, submission
 
 from grader.report import html
+from grader.report.html import safe_name
 from grader.results import RunResult, Status
 
 
@@ -66,13 +67,15 @@ def test_summary_html_contents(run: RunResult, tmp_path):
     assert "https://" not in text
     links = dict(page.links)
     for sub in run.submissions:
-        href = "feedback/" + quote(sub.id, safe="") + ".md"
-        assert links[href] == sub.id                          # every id, linked, text intact
-        assert unquote(href[9:-3]) == sub.id
+        href = "feedback/" + quote(safe_name(sub.id), safe="") + ".md"
+        assert links[href] == sub.id.replace("\x1b", "")    # every id, linked (controls dropped)
+        assert unquote(href[9:-3]) == safe_name(sub.id)       # the feedback writer's file
+    assert "feedback/Team%20Rocket.md" in links and "feedback/%C3%A9l%C3%A8ve%20Zo%C3%AB.md" in links
     assert "gamma" not in page.tags and "exam" not in page.tags  # hostile text escaped
     body = "".join(page.text)
     assert "Beta & <gamma>" in body and "Final <exam> & co" in body
     assert SECRET not in text
+    assert not any(ch < " " and ch not in "\n" for ch in text)
     # most common wrong answers: question 1 had "2" once; 2.2 had "\beta = 1/3" three times
     assert "\\beta = 1/3" in body and "Possible rubric bugs" in body
 
@@ -132,3 +135,11 @@ def test_renders_in_headless_chromium(run: RunResult, tmp_path):
     assert shot.exists() and shot.stat().st_size > 10_000, proc.stderr[-2000:]
     console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line]
     assert not console, console
+
+
+def test_histogram_bins():
+    svg = str(html._histogram([0.0, 3.0, 9.5, 10.0, 10.0], 10.0))
+    assert "0 to &lt;1: 1 hand-in(s)" in svg and "9 to &lt;10: 1 hand-in(s)" in svg
+    assert "<title>10: 2 hand-in(s)</title>" in svg and svg.count("<rect") == 11
+    svg = str(html._histogram([0.0, 33.3, 100.0], 100.0))
+    assert svg.count("<rect") == 20 and "95 to 100: 1 hand-in(s)" in svg
