@@ -17,6 +17,7 @@ from grader.errors import HandInError
 from grader.handin.model import CodeCell, Section
 
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 # a line that is only "Answer 2.1", possibly bold/italic, possibly with a colon
 _MARKER = re.compile(r"^\s*[*_]{0,3}\s*((?:answer|solution)\s+[A-Za-z]?\d+(?:\.\d+)*[a-z]?)\s*[:.]?\s*[*_]{0,3}\s*:?\s*$", re.I)
@@ -61,6 +62,7 @@ def read_notebook(path: str) -> tuple[dict[str, Section], tuple[CodeCell, ...], 
             code.append(CodeCell(source=source, origin=f"{name}, cell {index + 1}", file=name, cell=index))
             lines.append(("", index, -1, ""))   # a code cell between markdown cells
         elif ctype in ("markdown", "raw"):
+            source = _COMMENT.sub("", source)   # template placeholders are HTML comments
             for ln in source.splitlines():
                 h = _HEADING.match(ln)
                 m = _MARKER.match(ln)

@@ -46,7 +46,7 @@ def load_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(Location(path), f"YAML error: {exc}")]
     if root is None:
         return None, [Problem(Location(path, 1, 1), "the rubric is empty")]
-    constructor = yaml.SafeConstructor()
+    constructor = yaml.constructor.SafeConstructor()
 
     def convert(node: yaml.Node) -> Any:
         if isinstance(node, yaml.MappingNode):
