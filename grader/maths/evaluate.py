@@ -1,0 +1,203 @@
+"""Seeded random-point evaluation that respects declarations (ranges, integers, sequences)."""
+from __future__ import annotations
+
+import cmath
+import math
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sympy
+from sympy import Indexed, Product, Sum
+
+from .symbols import SymbolDecl, Symbols
+
+MAX_TERMS = 1_000
+TARGET_POINTS = 10
+MAX_ATTEMPTS = 60
+
+
+@lru_cache(maxsize=256)
+def given_values(symbols: Symbols) -> dict:
+    """{Symbol: value} for declarations with ``value:`` (parsed with our own parser)."""
+    from . import parse_math
+    out = {}
+    for d in symbols.decls:
+        if d.kind == "value" and d.value is not None:
+            rest = Symbols(tuple(x for x in symbols.decls if x.name != d.name))
+            v = parse_math(d.value, rest)
+            if v.kind != "scalar":
+                raise ValueError(f"value of {d.name} must be a single value")
+            out[symbols.symbol(d.name)] = v.expr
+    return out
+
+
+def substitute_values(expr, symbols: Symbols):
+    vals = given_values(symbols)
+    if not vals:
+        return expr
+    return expr.xreplace(vals)
+
+
+@dataclass
+class Point:
+    """One sample: integer and real symbol values, and per-index sequence values."""
+
+    ints: dict
+    reals: dict
+    seq: dict
+
+    def describe(self, names: set[str]) -> str:
+        items = []
+        for d in (self.ints, self.reals):
+            for s, v in d.items():
+                if s.name in names:
+                    items.append((s.name, v))
+        items.sort()
+        return ", ".join(f"{n}={_fmt(v)}" for n, v in items)
+
+
+def _fmt(v) -> str:
+    if isinstance(v, sympy.Integer) or isinstance(v, int):
+        return str(int(v))
+    return f"{float(v):.4g}"
+
+
+def _decl(symbols: Symbols, name: str) -> SymbolDecl:
+    return symbols.get(name) or SymbolDecl(name)
+
+
+class Sampler:
+    """Draws points for a group of expressions and evaluates them to complex numbers."""
+
+    def __init__(self, exprs: list, symbols: Symbols, seed: int) -> None:
+        self.symbols = symbols
+        self.rng = random.Random(seed)
+        free: set = set()
+        int_syms: set = set()
+        for e in exprs:
+            free |= {s for s in e.free_symbols
+                     if isinstance(s, sympy.Symbol) and not symbols.is_sequence(s.name)}
+            for big in e.atoms(Sum, Product):
+                for lim in big.limits:
+                    for b in lim[1:]:
+                        int_syms |= b.free_symbols
+            for ind in e.atoms(Indexed):
+                for ix in ind.indices:
+                    int_syms |= ix.free_symbols
+        self.free = free
+        self.int_syms = {s for s in free if s in int_syms or s.is_integer}
+        self.bound_syms = {s for s in free if s in int_syms}
+        self.real_syms = free - self.int_syms
+        self.has_big = any(e.has(Sum, Product) for e in exprs)
+        self.has_indexed = any(e.has(Indexed) for e in exprs)
+
+    @property
+    def constant(self) -> bool:
+        return not self.free and not self.has_indexed
+
+    def draw(self) -> Point:
+        ints = {}
+        for s in sorted(self.int_syms, key=lambda x: x.name):
+            d = _decl(self.symbols, s.name)
+            lo, hi = _int_range(d)
+            if s in self.bound_syms and d.lo is None:  # sums run forwards by default
+                lo = max(lo, 0 if d.nonnegative else 1)
+                hi = max(hi, lo)
+            ints[s] = sympy.Integer(self.rng.randint(lo, hi))
+        reals = {}
+        for s in sorted(self.real_syms, key=lambda x: x.name):
+            reals[s] = self._real(_decl(self.symbols, s.name))
+        return Point(ints, reals, {})
+
+    def _real(self, d: SymbolDecl):
+        lo, hi = d.sample_range()
+        for _ in range(20):
+            v = round(self.rng.uniform(lo, hi), 3)
+            if lo < 0 < hi and abs(v) < 0.05:
+                continue
+            if v == 0 and lo < hi:
+                continue
+            return sympy.Rational(str(v))
+        return sympy.Rational(str(round((lo + hi) / 2, 3)))
+
+    def _seq_value(self, point: Point, base: str, k: int):
+        key = (base, k)
+        if key in point.seq:
+            return point.seq[key]
+        name = f"{base}_{k}"
+        d = self.symbols.get(name)
+        v = None
+        if d is not None and d.kind == "value":
+            from .evaluate import given_values
+            v = given_values(self.symbols).get(self.symbols.symbol(name))
+        elif d is not None and d.kind == "symbol":
+            sym = self.symbols.symbol(name)
+            if sym in point.reals:
+                v = point.reals[sym]
+            else:
+                v = self._real(d)
+                point.reals[sym] = v
+        if v is None:
+            v = self._real(_decl(self.symbols, base))
+        point.seq[key] = v
+        return v
+
+    def evaluate(self, expr, point: Point) -> complex | None:
+        """Value of ``expr`` at ``point`` (None when undefined there)."""
+        e = expr
+        try:
+            if point.ints:
+                e = e.subs(point.ints) if self.has_big else e.xreplace(point.ints)
+            if e.has(Sum, Product):
+                for big in e.atoms(Sum, Product):
+                    for lim in big.limits:
+                        lo, hi = lim[1], lim[2]
+                        if not (lo.is_Integer and hi.is_Integer) or abs(int(hi) - int(lo)) > MAX_TERMS:
+                            return None
+                e = e.doit()
+            if e.has(Indexed):
+                rep = {}
+                for ind in e.atoms(Indexed):
+                    ix = ind.indices[0]
+                    if not ix.is_Integer or len(ind.indices) != 1:
+                        return None
+                    rep[ind] = self._seq_value(point, str(ind.base.label), int(ix))
+                e = e.xreplace(rep)
+            # symbols first drawn for sequences aliases (x_1 declared and x_i used) live in reals too
+            e = e.xreplace(point.reals)
+            val = e.evalf(30)
+            z = complex(val)
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError):
+            return None
+        if not (cmath.isfinite(z)):
+            return None
+        return z
+
+
+def _int_range(d: SymbolDecl) -> tuple[int, int]:
+    if d.lo is not None:
+        lo = math.ceil(d.lo)
+    elif d.positive:
+        lo = 1
+    elif d.nonnegative:
+        lo = 0
+    elif d.negative:
+        lo = -8
+    elif d.integer:
+        lo = -8
+    else:  # a sum bound / index that was not declared integer
+        lo = 1
+    if d.hi is not None:
+        hi = math.floor(d.hi)
+    elif d.negative:
+        hi = -1
+    else:
+        hi = 8
+    if hi < lo:
+        hi = lo
+    return lo, hi
+
+
+def close(a: complex, b: complex, rtol: float, atol: float) -> bool:
+    return abs(a - b) <= atol + rtol * max(abs(a), abs(b))
