@@ -83,7 +83,7 @@ def tokenize(text: str) -> list[Token]:
                 out.append(Token("op", _OP_CMDS[name], i))
             elif name in _GREEK_SET:
                 out.append(Token("ident", GREEK_ALIASES.get(name, name), i, True))
-            elif name in FUNCTIONS:
+            elif name in FUNCTIONS and name != "sqrt":
                 out.append(Token("ident", name, i, True))
             else:
                 out.append(Token("cmd", "\\" + name, i))
