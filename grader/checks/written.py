@@ -15,6 +15,7 @@ Rubric keys (all kinds): ``expected`` (required), ``accept`` (more answers: a st
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -132,6 +133,10 @@ class WrittenKind:
 
     def examples(self, check: Any, question: Any) -> Iterable[tuple[Any, float, str]]:
         p: WrittenParams = check.params
+        if p.mode == "product":
+            # expected/accept are the VALUES of products: written bare they earn only value_only_points
+            yield p.expected_text, p.value_only_points or 0.0, "expected value without a product"
+            return
         yield p.expected_text, check.points, "expected"
         for alt in p.accept:
             yield alt.text, check.points if alt.points is None else alt.points, "accept"
@@ -170,9 +175,18 @@ def _fb(check: Any, status: Status, default: str) -> str:
     return f"{default}. {extra}" if extra else default
 
 
+_GREEK = frozenset("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+                   "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
+                   "Phi Psi Omega".split())
+
+
 def _shown(stmt: Statement | None, read: str | None) -> str:
     if stmt is not None and stmt.head is not None:
-        head = stmt.head.replace("\\", "").replace("{", "").replace("}", "").strip()
+        head = stmt.head.strip()
+        simple = re.sub(r"\\([A-Za-z]+)|[{}]", r"\1", head)   # \beta -> beta, h_{t} -> h_t
+        commands = re.findall(r"\\([A-Za-z]+)", head)
+        if all(c in _GREEK for c in commands) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_']*", simple):
+            head = simple
         return f"{head} = {read}"
     return read or ""
 
@@ -281,8 +295,7 @@ def _evaluate_product(params: WrittenParams, points: float, cands: tuple[Stateme
             if value.kind == "product":
                 sub = WrittenParams(**{**_fields(params), "mode": "matrix"})
                 out = _judge(sub, points, value, stmt, seed)
-                shown = " ".join(f"[{describe_matrix(f)}]" for f in value.factors)
-                return Outcome(out.status, out.points, f"{shown} = {out.read}", stmt, out.reason, out.feedback,
+                return Outcome(out.status, out.points, out.read, stmt, out.reason, out.feedback,
                                details=out.details)
             if value.kind == "matrix":
                 vectors.append((value, stmt))
@@ -302,11 +315,6 @@ def _evaluate_product(params: WrittenParams, points: float, cands: tuple[Stateme
     if failures:
         return Outcome(Status.UNPARSEABLE, 0.0, None, cands[0], failures[0])
     return Outcome(Status.NEEDS_REVIEW, 0.0, None, cands[0], "no matrix product found")
-
-
-def describe_matrix(m: Any) -> str:
-    rows = [" ".join(str(x) for x in m.row(i)) for i in range(m.rows)]
-    return "; ".join(rows)
 
 
 def _fields(p: WrittenParams) -> dict[str, Any]:
