@@ -188,10 +188,12 @@ class _Cmp:
 
     # -- sets ----------------------------------------------------------------------------------
     def sets(self, student: MathValue, expected: MathValue) -> Verdict:
-        if student.is_matrix:
+        s_items = _items(student)
+        e_items = _items(expected)
+        if s_items is None:
             return self.v(False, "is a matrix, not a set", "shape")
-        s_items = list(student.expr) if student.kind == "list" else [student.expr]
-        e_items = list(expected.expr) if expected.kind == "list" else [expected.expr]
+        if e_items is None:
+            raise ValueError("set mode needs an expected list, not a matrix")
         if len(s_items) != len(e_items):
             return self.v(False, f"has {len(s_items)} elements; the number of elements is wrong", "set")
         free = list(range(len(e_items)))
@@ -214,6 +216,17 @@ class _Cmp:
                 return self.v(False, f"element {k + 1} ({text_of(s)}) is not expected", "set")
             free.remove(hit)
         return self.v(True, "same elements", "set+" + strategy)
+
+
+def _items(v: MathValue) -> list | None:
+    """Elements of a list; a row or column vector counts as a list ([2, 3]); a scalar is one element."""
+    if v.kind == "list":
+        return list(v.expr)
+    if v.is_matrix:
+        if 1 in v.expr.shape:
+            return list(v.expr)
+        return None
+    return [v.expr]
 
 
 def _label(label: str, why: str) -> str:

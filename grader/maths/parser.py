@@ -12,6 +12,12 @@ from .nodes import (AddN, Big, Bound, Const, Func, Lst, Mat, MulN, Neg, Node, Nu
 from .symbols import Symbols
 
 MAX_DEPTH = 60
+MAX_WORD = 40       # longest undeclared word we try to split into declared names
+MAX_PIECE = 24      # longest piece considered by the split
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 30 else name[:27] + "..."
 _DOTS = object()
 _STYLE_CMDS = {"\\text", "\\mathrm", "\\mathbf", "\\boldsymbol", "\\operatorname", "\\mathit",
                "\\mathsf", "\\bm", "\\textbf", "\\textit", "\\mathnormal", "\\pmb"}
@@ -350,11 +356,29 @@ class Parser:
         self.fail("unexpected end of the answer")
         raise AssertionError
 
+    def _bracket_item(self) -> Node:
+        """One item of [a, b] / [[a], [b]]: a bracketed single item becomes a 1x1 row."""
+        i0 = self.i
+        node = self.parse_expr()
+        if self.toks[i0].kind == "op" and self.toks[i0].text == "[" and not isinstance(node, Mat):
+            depth = 0
+            for j in range(i0, self.i):
+                t = self.toks[j]
+                if t.kind == "op" and t.text == "[":
+                    depth += 1
+                elif t.kind == "op" and t.text == "]":
+                    depth -= 1
+                    if depth == 0:
+                        if j == self.i - 1:
+                            return Mat(((node,),))
+                        break
+        return node
+
     def parse_brackets(self) -> Node:
-        items = [self.parse_expr()]
+        items = [self._bracket_item()]
         while self.at_op(","):
             self.next()
-            items.append(self.parse_expr())
+            items.append(self._bracket_item())
         self.expect_op("]", " to close '['")
         if len(items) == 1:
             return items[0]
@@ -497,7 +521,7 @@ class Parser:
             self.fail("a sum needs bounds like \\sum_{i=1}^{n}", t)
         self.scope.append(var)  # type: ignore[arg-type]
         self.enter()
-        body = self.parse_signed()
+        body = self.parse_term()
         self.leave()
         self.scope.pop()
         return Big(kind, var, lo, hi, body)  # type: ignore[arg-type]
@@ -533,10 +557,12 @@ class Parser:
     def split_word(self, w: str):
         """Split an undeclared word into declared names (fewest pieces), e.g. pW -> p, W."""
         n = len(w)
+        if n > MAX_WORD:
+            return None
         best: list = [None] * (n + 1)
         best[0] = []
         for end in range(1, n + 1):
-            for start in range(end - 1, -1, -1):
+            for start in range(end - 1, max(-1, end - 1 - MAX_PIECE), -1):
                 if best[start] is None:
                     continue
                 a = self.single_atom(w[start:end])
@@ -556,7 +582,7 @@ class Parser:
             return self.atom_node(a, t)
         pieces = None if t.from_cmd else self.split_word(word)
         if not pieces or len(pieces) < 2:
-            raise ParseFailure(f"unknown name '{word}'", t.pos)
+            raise ParseFailure(f"unknown name '{_short(word)}'", t.pos)
         nodes = [self.atom_node(p, t) for p in pieces]
         return MulN(tuple(("*", x) for x in nodes), t.pos)
 
@@ -677,7 +703,7 @@ class Parser:
                 return elem
             front = [self.atom_node(p, t) for p in pieces]
             return MulN(tuple(("*", x) for x in front + [elem]), t.pos)
-        raise ParseFailure(f"unknown name '{word}_{text}'", t.pos)
+        raise ParseFailure(f"unknown name '{_short(word + '_' + text)}'", t.pos)
 
     # -- ellipsis sums -------------------------------------------------------------------------
     def resolve_ellipsis(self, terms: list) -> list:
