@@ -402,7 +402,11 @@ class Sandbox:
     def _collect(self, job: Job, data: bytes, status: Mapping[str, Any]) -> JobResult:
         cells = [CellOutcome(i, c.origin, None) for i, c in enumerate(job.cells)]
         calls: list[CallOutcome | None] = [None] * len(job.calls)
-        done = False
+        done = tampered = False
+        # the runner writes cell 0..n-1, then call 0..m-1, then done, strictly in order; student code
+        # can write to the same pipe, so anything out of order or repeated voids the whole job
+        expected = [("cell", i) for i in range(len(cells))] + [("call", i) for i in range(len(calls))]
+        nxt = 0
         pos = 0
         while pos + 4 <= len(data):
             (n,) = struct.unpack(">I", data[pos:pos + 4])
@@ -411,22 +415,28 @@ class Sandbox:
             try:
                 msg = codec.loads(data[pos + 4:pos + 4 + n])
             except codec.BadValue:
+                tampered = True
                 break
             pos += 4 + n
             if type(msg) is not dict:
+                tampered = True
                 break
             t, i = msg.get("t"), msg.get("i")
-            if t == "done":
+            if t == "done" and nxt == len(expected):
                 done = True
+                if pos != len(data):
+                    tampered = True
                 break
-            if type(i) is not int:
-                continue
-            if t == "cell" and 0 <= i < len(cells) and cells[i].ok is None:
+            if nxt >= len(expected) or (t, i) != expected[nxt] or type(i) is not int:
+                tampered = True
+                break
+            nxt += 1
+            if t == "cell":
                 ok = msg.get("ok") is True
                 cells[i].ok = ok
                 if not ok:
                     cells[i].error = _clean_error(msg.get("error"))
-            elif t == "call" and 0 <= i < len(calls) and calls[i] is None:
+            else:
                 if msg.get("missing") is True:
                     calls[i] = CallOutcome("missing")
                 elif "error" in msg:
@@ -436,6 +446,14 @@ class Sandbox:
                         calls[i] = CallOutcome("value", value=codec.decode(msg["value"]))
                     except codec.BadValue as e:
                         calls[i] = CallOutcome("badvalue", message=str(e))
+                else:
+                    tampered = True
+                    break
+        if tampered:
+            done = False
+            calls = [CallOutcome("badvalue", message="the job's result channel was tampered with "
+                                                     "(unexpected messages); nothing it sent is used")
+                     for _ in calls]
         sig = status.get("signal")
         r = JobResult(cells, [c or CallOutcome("noresult") for c in calls], done=done, tier=self.tier,
                       timed_out=bool(status.get("timed_out")), exit_code=status.get("exit"), signal=sig,

@@ -64,6 +64,24 @@ _ascontig, _frombuffer, _np_dtype = np.ascontiguousarray, np.frombuffer, np.dtyp
 _b64e, _b64d, _dumps, _loads = base64.b64encode, base64.b64decode, json.dumps, json.loads
 _os_write, _os_exit = os.write, os._exit
 _math_isfinite = math.isfinite
+import builtins as _builtins_mod  # noqa: E402
+_BUILTINS = dict(_builtins_mod.__dict__)
+
+
+class _clean_builtins:
+    """Run grader code in the child with the original builtins, then give the student theirs back."""
+
+    def __enter__(self):
+        self.saved = dict(_builtins_mod.__dict__)
+        _builtins_mod.__dict__.clear()
+        _builtins_mod.__dict__.update(_BUILTINS)
+
+    def __exit__(self, *exc):
+        _builtins_mod.__dict__.clear()
+        _builtins_mod.__dict__.update(self.saved)
+        return False
+
+
 _SCALAR_TYPES = {np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
                  np.uint64, np.float16, np.float32, np.float64}
 
@@ -335,6 +353,10 @@ class _Out:
         self.fd = fd
 
     def send(self, obj):
+        with _clean_builtins():
+            self._send(obj)
+
+    def _send(self, obj):
         try:
             data = _dumps(obj, allow_nan=False).encode()
         except (ValueError, TypeError, _RecursionError):
@@ -415,7 +437,8 @@ def run_job(job, out):
                       "wall_s": time.perf_counter() - t0})
             continue
         try:
-            enc = encode(value)
+            with _clean_builtins():
+                enc = encode(value)
         except Unencodable as e:
             out.send({"t": "call", "i": i, "error": {"type": "UnusableValue", "message": _str(e)}})
             continue
