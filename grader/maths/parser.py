@@ -89,12 +89,12 @@ class Parser:
     def parse_top(self) -> Node:
         if self.at("eof"):
             self.fail("empty answer")
-        items = [self.parse_expr()]
+        items = [self.parse_sum()]
         while self.at_op(","):
             self.next()
             if self.at("eof"):
                 break
-            items.append(self.parse_expr())
+            items.append(self.parse_sum())
         if self.at_op("="):
             self.fail("an equation ('='): split the chain first")
         if not self.at("eof"):
@@ -102,7 +102,7 @@ class Parser:
             self.fail(f"unexpected '{t.text}'")
         return items[0] if len(items) == 1 else Lst(tuple(items))
 
-    def parse_expr(self) -> Node:
+    def parse_sum(self) -> Node:
         self.enter()
         terms: list = []
         terms.append((1, self.parse_term()))
@@ -283,10 +283,10 @@ class Parser:
     def parse_group_body(self, close: str) -> Node:
         """Parse ``expr`` (or a comma list) up to the closing token, which is consumed."""
         self.enter()
-        items = [self.parse_expr()]
+        items = [self.parse_sum()]
         while self.at_op(","):
             self.next()
-            items.append(self.parse_expr())
+            items.append(self.parse_sum())
         if not self.at_op(close):
             if self.at("eof"):
                 self.fail(f"missing '{close}'")
@@ -345,7 +345,7 @@ class Parser:
                 self.next()
                 self.abs_depth += 1
                 self.enter()
-                inner = self.parse_expr()
+                inner = self.parse_sum()
                 self.leave()
                 self.abs_depth -= 1
                 self.expect_op("|", " to close |...|")
@@ -359,7 +359,7 @@ class Parser:
     def _bracket_item(self) -> Node:
         """One item of [a, b] / [[a], [b]]: a bracketed single item becomes a 1x1 row."""
         i0 = self.i
-        node = self.parse_expr()
+        node = self.parse_sum()
         if self.toks[i0].kind == "op" and self.toks[i0].text == "[" and not isinstance(node, Mat):
             depth = 0
             for j in range(i0, self.i):
@@ -405,7 +405,7 @@ class Parser:
             index = None
             if self.at_op("["):
                 self.next()
-                index = self.parse_expr()
+                index = self.parse_sum()
                 self.expect_op("]")
             arg = self.macro_arg()
             self.leave()
@@ -463,7 +463,7 @@ class Parser:
                 self.fail(f"missing \\end{{{env}}}")
             if self.at_op("\\\\") and not row:
                 self.fail("empty matrix row")
-            row.append(self.parse_expr())
+            row.append(self.parse_sum())
             if self.at_op("&"):
                 self.next()
                 continue
