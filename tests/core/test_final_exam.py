@@ -6,7 +6,10 @@ import os
 
 import pytest
 
-from conftest import EXAMPLES, RUBRIC
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+RUBRIC = os.path.join(ROOT, "rubrics", "final_exam.yaml")
+EXAMPLES = os.path.join(ROOT, "submissions_example")
+
 from grader.cli import main
 from grader.context import GradeContext
 from grader.handin.model import Document, HandIn
