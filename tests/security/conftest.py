@@ -1,77 +1,12 @@
-"""Shared fixtures of the security suite: one sandbox per mode, the Part B test rubric, helpers."""
+"""Fixtures of the security suite: the Part B test rubric (helpers live in sbxhelpers.py)."""
 
-from __future__ import annotations
-
-import glob
 import os
-import re
-import time
+import sys
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-RUBRIC = os.path.join(ROOT, "tests", "sandbox", "part_b_checks.yaml")
-HONEST = os.path.join(ROOT, "tests", "sandbox", "fixtures", "reference_solution.py")
-HONEST_NB = os.path.join(ROOT, "tests", "sandbox", "fixtures", "reference_solution.ipynb")
-MARKER_DIRS = ["/tmp", "/var/tmp", "/dev/shm", "/root", ROOT, os.path.join(ROOT, "rubrics"),
-               os.path.join(ROOT, "rubrics", "final_exam"), os.path.join(ROOT, "tests"), HERE,
-               os.path.join(HERE, "attacks"), os.path.dirname(ROOT)]
-SLOT_UIDS = range(61000, 61064)
-
-
-def attack_meta(path: str) -> dict:
-    text = open(path, encoding="utf-8").read()
-    m = re.search(r"expect: (\d+(?:\.\d+)?) seconds: (\d+)", text)
-    assert m, f"{path} has no 'expect: N seconds: S' header"
-    return {"expect": float(m.group(1)), "seconds": float(m.group(2)), "slow": " slow expect:" in text}
-
-
-def markers() -> list[str]:
-    found = []
-    for d in MARKER_DIRS:
-        found += glob.glob(os.path.join(d, "PWNED_*"))
-        found += glob.glob(os.path.join(d, "grader_persist_*"))
-        found += [p for p in glob.glob(os.path.join(d, "*customize.py")) if "PWNED" in _read(p)]
-        found += [p for p in glob.glob(os.path.join(d, "numpy.py")) if "PWNED" in _read(p)]
-    return sorted(set(found))
-
-
-def _read(p: str) -> str:
-    try:
-        return open(p, errors="replace").read(4096)
-    except OSError:
-        return ""
-
-
-def survivors(sb) -> list[str]:
-    """Processes left by jobs: any slot uid, or any fork of the zygote other than the zygote."""
-    zpid = sb.capabilities.get("pid")
-    left = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit() or int(d) in (zpid, os.getpid()):
-            continue
-        try:
-            st = open(f"/proc/{d}/status").read()
-            uid = int(re.search(r"^Uid:\s+(\d+)", st, re.M).group(1))
-            cmd = open(f"/proc/{d}/cmdline", "rb").read()
-            state = re.search(r"^State:\s+(\S)", st, re.M).group(1)
-        except (OSError, AttributeError):
-            continue
-        if state == "Z":
-            continue
-        if uid in SLOT_UIDS or b"sandbox/zygote.py" in cmd:
-            left.append(f"{d} uid={uid} {cmd[:80]!r}")
-    return left
-
-
-def wait_no_survivors(sb, timeout: float = 3.0) -> list[str]:
-    end = time.monotonic() + timeout
-    while True:
-        left = survivors(sb)
-        if not left or time.monotonic() > end:
-            return left
-        time.sleep(0.1)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sbxhelpers import RUBRIC  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -79,15 +14,3 @@ def rubric():
     from grader.rubric.load import load_rubric
     import grader.checks.code  # noqa: F401
     return load_rubric(RUBRIC)
-
-
-def grade(path: str, rubric, sb):
-    from grader.grading import grade_document
-    from grader.handin.discover import discover
-    from grader.handin.read import read_handin
-    (h,) = discover([path])
-    return grade_document(rubric, h, read_handin(h), math=None, sandbox=sb)
-
-
-def scores(result) -> dict:
-    return {c.name: (c.score, str(c.status)) for q in result.questions for c in q.checks}

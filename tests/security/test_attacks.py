@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from conftest import HERE, HONEST, HONEST_NB, attack_meta, grade, markers, scores, wait_no_survivors
+from sbxhelpers import HERE, HONEST, HONEST_NB, attack_meta, grade, markers, scores, wait_no_survivors
 
 ATTACKS = sorted(glob.glob(os.path.join(HERE, "attacks", "a*.py")) + glob.glob(os.path.join(HERE, "attacks", "a*.ipynb")))
 
