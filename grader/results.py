@@ -45,6 +45,13 @@ class CheckResult:
     suggested_score: float | None = None  # needs_review: a score proposed to the reviewer
     details: Mapping[str, Any] = field(default_factory=dict)  # strategy, seed, origin...
 
+    @property
+    def student_message(self) -> str:
+        """The message a student may read: a hidden check shows only that it is hidden."""
+        if self.visibility is Visibility.HIDDEN:
+            return "hidden check"
+        return self.message
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "name": self.name,

@@ -36,7 +36,7 @@ def question_result(*, qid: str, title: str, max_score: float, checks: Iterable[
     pending = min(max_score - score, round(pending, 9))
     status = question_status(checks, score, max_score)
     answer = next((c.answer for c in checks if c.answer), None)
-    feedback = "; ".join(c.message for c in checks if c.message)
+    feedback = "; ".join(c.student_message for c in checks if c.student_message)
     if not checks:
         feedback = "this question has no automatic checks yet"
     return QuestionResult(id=qid, title=title, score=score, max_score=max_score, status=status,

@@ -16,8 +16,8 @@ Follows the Gradescope autograder spec (``gradescope/autograder_samples``
   (``passed`` only when the full points were given, ``failed`` otherwise),
   ``output`` (the check's message; the question's feedback goes on its first
   visible check), ``tags`` ``[qid]`` and ``visibility``. A hidden check's test is
-  ``after_due_date`` (change with ``hidden_visibility``); its output is its
-  message only, never ``details``. When a question's checks do not add up to its
+  ``after_due_date`` (change with ``hidden_visibility``); its output says only
+  "hidden check" (never its message or ``details``). When a question's checks do not add up to its
   score (a reviewer's mark was merged, or the question has no checks) the
   question becomes a single test numbered ``"<qid>"`` instead, hidden only if
   all its checks are. Points pending review are not in any test's score; such a
@@ -72,7 +72,7 @@ def _test(name: str, number: str, score: float, max_score: float, output: str,
 def _check_test(q: QuestionResult, n: int, c: CheckResult, feedback: str, vis: str) -> dict[str, Any]:
     pending = c.status == Status.NEEDS_REVIEW
     parts = [feedback] if feedback else []
-    parts += [c.message] if c.message else []
+    parts += [c.student_message] if c.student_message else []
     if pending:
         parts.append(_pending_note(c.max_score - c.score))
     return _test(f"{q.id} {q.title} :: {c.name}", f"{q.id}.{n}", c.score, c.max_score,
@@ -91,7 +91,7 @@ def _question_tests(q: QuestionResult, hidden_visibility: str) -> list[dict[str,
                 for n, c in enumerate(q.checks)]
     pending = q.status == Status.NEEDS_REVIEW or q.pending_review > 0
     lines = [q.feedback] if q.feedback else []
-    lines += [f"- {c.name}: {c.message}" for c in q.checks if c.message]
+    lines += [f"- {c.name}: {c.student_message}" for c in q.checks if c.student_message]
     if pending:
         lines.append(_pending_note(q.pending_review))
     all_hidden = bool(q.checks) and all(vis(c) != "visible" for c in q.checks)

@@ -36,7 +36,7 @@ Autotester lines (``tester_lines``)
     ``time`` is null per question (only the hand-in is timed). A hand-in that the
     grader failed on yields one ``"All tests"`` line with status ``error_all``; an
     empty hand-in yields one ``"All tests"`` line with status ``fail``. ``output``
-    holds the question feedback and each check's message (safe for hidden checks);
+    holds the question feedback and each check's student message (a hidden check shows only that it is hidden);
     check ``details`` are never written.
 """
 
@@ -123,7 +123,7 @@ def _output(q: QuestionResult) -> str:
     for c in q.checks:
         tag = " (hidden)" if str(c.visibility) == "hidden" else ""
         lines.append(f"- {c.name}{tag}: {c.status} {_fmt(c.score)}/{_fmt(c.max_score)}"
-                     + (f" - {c.message}" if c.message else ""))
+                     + (f" - {c.student_message}" if c.student_message else ""))
     return "\n".join(lines)
 
 

@@ -50,7 +50,7 @@ def test_per_check_tests_and_hidden_visibility(run: RunResult):
     by_name = {t["name"]: t for t in doc["tests"]}
     hidden = by_name["2.2 Beta & <gamma> :: hidden value"]
     assert hidden["visibility"] == "after_due_date" and hidden["number"] == "2.2.2"
-    assert hidden["status"] == "failed" and hidden["output"] == "hidden test failed"
+    assert hidden["status"] == "failed" and hidden["output"] == "hidden check"   # its message stays private
     form = by_name["2.2 Beta & <gamma> :: form"]
     assert form["visibility"] == "visible" and form["status"] == "passed"
     assert form["output"].startswith("see checks")               # question feedback on a visible test
