@@ -51,6 +51,7 @@ class CompileContext:
     symbols: Mapping[str, Any]
     base_dir: str
     locate: Callable[[Any, Any], Location]
+    reference: str | None = None      # absolute path of the rubric's reference .py, if any
     problems: list[Problem] = field(default_factory=list)
 
     def error(self, node: Any, key: Any, message: str, hint: str = "") -> None:

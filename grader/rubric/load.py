@@ -185,7 +185,7 @@ def load_rubric(path: str | os.PathLike[str]) -> Rubric:
         if not raw_questions:
             ld.error(root, "questions", "the rubric has no questions")
         for index, qnode in enumerate(raw_questions):
-            q = _question(ld, qnode, rubric_symbols, limits, base_dir, f"question {index + 1}")
+            q = _question(ld, qnode, rubric_symbols, limits, base_dir, f"question {index + 1}", reference_path)
             if q is None:
                 continue
             if q.id in seen_ids:
@@ -210,7 +210,7 @@ def load_rubric(path: str | os.PathLike[str]) -> Rubric:
 
 
 def _question(ld: _Loader, node: Any, rubric_symbols: Any, limits: Limits, base_dir: str,
-              where: str) -> Question | None:
+              where: str, reference: str | None) -> Question | None:
     if not ld.keys(node, QUESTION_KEYS, where):
         return None
     if "id" not in node or node["id"] is None:
@@ -234,7 +234,8 @@ def _question(ld: _Loader, node: Any, rubric_symbols: Any, limits: Limits, base_
         targets = _strings(answer_node.get("target"))
     symbols = ld.symbols(node.get("symbols"), rubric_symbols)
 
-    cc = CompileContext(path=ld.path, question_id=qid, symbols=symbols, base_dir=base_dir, locate=locate)
+    cc = CompileContext(path=ld.path, question_id=qid, symbols=symbols, base_dir=base_dir, locate=locate,
+                        reference=reference)
     checks: list[CheckSpec] = []
     raw_checks = node.get("checks")
     if isinstance(raw_checks, YList):
