@@ -170,6 +170,11 @@ def _text(value: Any) -> str:
     return str(value) if value is not None else ""
 
 
+def _clip(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _fb(check: Any, status: Status, default: str) -> str:
     extra = check.feedback.get(str(status))
     return f"{default}. {extra}" if extra else default
@@ -244,13 +249,13 @@ def evaluate(params: WrittenParams, points: float, cands: tuple[Statement, ...],
             first, why = failures[0]
             if outcome.status not in (Status.CORRECT,):
                 # never grade an earlier derivation step as wrong when the final line is unreadable
-                return Outcome(Status.UNPARSEABLE, 0.0, None, first, f"{why} (in '{first.value}')")
-            note = f"the last statement '{first.text}' could not be read ({why}); read the one before it"
+                return Outcome(Status.UNPARSEABLE, 0.0, None, first, f"{why} (in '{_clip(first.value)}')")
+            note = f"the last statement '{_clip(first.text)}' could not be read ({why}); read the one before it"
             return Outcome(outcome.status, outcome.points, outcome.read, stmt, outcome.reason, outcome.feedback,
                            note, outcome.details)
         return outcome
     first, why = failures[0]
-    return Outcome(Status.UNPARSEABLE, 0.0, None, first, f"{why} (in '{first.value}')")
+    return Outcome(Status.UNPARSEABLE, 0.0, None, first, f"{why} (in '{_clip(first.value)}')")
 
 
 def _judge(params: WrittenParams, points: float, value: Any, stmt: Statement, seed: int) -> Outcome:
@@ -290,7 +295,7 @@ def _evaluate_product(params: WrittenParams, points: float, cands: tuple[Stateme
             try:
                 value = parse_math(seg, params.symbols)
             except ParseFailure as exc:
-                failures.append(f"{exc} (in '{seg}')")
+                failures.append(f"{exc} (in '{_clip(seg)}')")
                 continue
             if value.kind == "product":
                 sub = WrittenParams(**{**_fields(params), "mode": "matrix"})
