@@ -129,7 +129,6 @@ class Sampler:
         d = self.symbols.get(name)
         v = None
         if d is not None and d.kind == "value":
-            from .evaluate import given_values
             v = given_values(self.symbols).get(self.symbols.symbol(name))
         elif d is not None and d.kind == "symbol":
             sym = self.symbols.symbol(name)

@@ -36,9 +36,11 @@ _OP_CMDS = {"cdot": "\\cdot", "times": "\\times", "div": "/", "ast": "*", "{": "
 _GREEK_SET = set(GREEK)
 _UNICODE_OPS = {"·": "\\cdot", "⋅": "\\cdot", "×": "\\times", "−": "-", "–": "-", "÷": "/", "′": "'",
                 "…": "...", "⋯": "...", "∗": "*", "≠": "\\neq", "≤": "\\le", "≥": "\\ge"}
-_SUPERSCRIPTS = {"²": "2", "³": "3"}
-_NUM_RE = re.compile(r"\d+(?:\.\d+)?|\.\d+")
-_IDENT_RE = re.compile(r"[A-Za-z]+\d*")
+_SUPERSCRIPTS = {"²": "2", "³": "3", "¹": "1", "⁰": "0", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8",
+                 "⁹": "9"}
+_SUBSCRIPTS = {chr(0x2080 + d): str(d) for d in range(10)}
+_NUM_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
+_IDENT_RE = re.compile(r"[A-Za-z]+[0-9]*")
 _CMD_RE = re.compile(r"\\([A-Za-z]+\*?|.)")
 _SINGLE_OPS = set("+-*/^_()[]{},|'=&<>!")
 
@@ -89,7 +91,7 @@ def tokenize(text: str) -> list[Token]:
                 out.append(Token("cmd", "\\" + name, i))
             i = j
             continue
-        if c.isdigit() or (c == "." and i + 1 < n and text[i + 1].isdigit()):
+        if c in "0123456789" or (c == "." and i + 1 < n and text[i + 1] in "0123456789"):
             m = _NUM_RE.match(text, i)
             assert m
             s = m.group(0)
@@ -129,6 +131,16 @@ def tokenize(text: str) -> list[Token]:
             out.append(Token("op", "^", i))
             out.append(Token("num", _SUPERSCRIPTS[c], i))
             i += 1
+            continue
+        if c in _SUBSCRIPTS:
+            j = i
+            digits = ""
+            while j < n and text[j] in _SUBSCRIPTS:
+                digits += _SUBSCRIPTS[text[j]]
+                j += 1
+            out.append(Token("op", "_", i))
+            out.append(Token("num", digits, i))
+            i = j
             continue
         if c in _SINGLE_OPS:
             out.append(Token("op", c, i))

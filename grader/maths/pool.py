@@ -7,6 +7,7 @@ budget gets its worker SIGKILLed and replaced; it never hangs the caller.
 from __future__ import annotations
 
 import multiprocessing as mp
+import pickle
 import threading
 import time
 from typing import Any, Callable
@@ -149,7 +150,7 @@ class MathPool:
         try:
             try:
                 w.conn.send((fn, args))
-            except (TypeError, AttributeError, ValueError) as exc:  # could not pickle the job
+            except (TypeError, AttributeError, ValueError, pickle.PicklingError) as exc:  # not picklable
                 alive = True
                 raise TypeError(f"cannot send this job to a worker: {exc}") from exc
             deadline = time.monotonic() + budget

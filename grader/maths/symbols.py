@@ -49,15 +49,8 @@ class SymbolDecl:
             a["negative"] = True
         return a
 
-    def sample_range(self, as_integer: bool = False) -> tuple[float, float]:
-        """Sampling interval, from the explicit range or the assumptions."""
-        if self.integer or as_integer:
-            lo = self.lo if self.lo is not None else (1 if (self.positive or as_integer and not self.negative) else
-                                                       0 if self.nonnegative else -8 if not self.negative else -8)
-            hi = self.hi if self.hi is not None else (-1 if self.negative else 8)
-            if self.nonnegative and self.lo is None:
-                lo = 0
-            return float(int(lo)), float(int(hi))
+    def sample_range(self) -> tuple[float, float]:
+        """Sampling interval of a real symbol, from the explicit range or the assumptions."""
         if self.positive:
             lo, hi = 0.2, 3.0
         elif self.nonnegative:

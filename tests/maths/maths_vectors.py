@@ -238,6 +238,10 @@ add("habit", "q1", "expression", "z_0 - z_1", "eq", [
     r"z_{0}\,-\,z_{1}", r"z_0 \; - \; z_1", r"z_0 ~-~ z_1", r"\mathrm{z}_0 - z_1", r"z_0 - z_1 \quad",
     r"\big(z_0 - z_1\big)", r"\Bigl(z_0 - z_1\Bigr)", "z₀ - z₁".replace("₀", "_0").replace("₁", "_1"),
 ])
+add("unicode", "q1", "expression", "z_0 - z_1", "eq", ["z₀ − z₁", "z₀ - z₁", "−(z₁ − z₀)"])
+add("top", "q3", "matrix", r"\begin{bmatrix} x_1 & x_2 \end{bmatrix}", "eq", [
+    r"\begin{bmatrix} x_1 \\ x_2 \end{bmatrix}^\top", r"\begin{bmatrix} x_1 \\ x_2 \end{bmatrix}^{\top}",
+    r"\begin{bmatrix} x_1 \\ x_2 \end{bmatrix}^T", "[[x1], [x2]]^T"])
 add("greek", "softmax", "expression", "1/(1+exp(-(z_1 - z_0)))", "eq", [
     r"\sigma(z_1 - z_0)", "sigma(z_1 - z_0)", "σ(z_1 - z_0)", r"\frac{e^{z_1}}{e^{z_0} + e^{z_1}}",
     r"\frac{\exp(z_1)}{\exp(z_0) + \exp(z_1)}", r"\frac{1}{1 + e^{-(z_1 - z_0)}}", r"\frac{1}{e^{z_0 - z_1} + 1}",
