@@ -199,7 +199,7 @@ def _shown(stmt: Statement | None, read: str | None) -> str:
 def to_result(check: Any, o: Outcome, origin: str, reveal: bool) -> CheckResult:
     """Turn a worker Outcome into the CheckResult with its student-facing message."""
     p: WrittenParams = check.params
-    answer = o.statement.text if o.statement is not None else None
+    answer = _clip(o.statement.text, 4000) if o.statement is not None else None
     where = f" from {origin}"
     status = o.status
     if status is Status.CORRECT:
