@@ -30,6 +30,30 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel hand-ins (default: all cores)")
     _sandbox_flags(g)
     g.add_argument("--quiet", action="store_true", help="no progress bar and no table")
+    g.add_argument("--no-cache", action="store_true", help="grade everything again (ignore and refresh DIR/.cache)")
+    g.add_argument("--reviews", metavar="FILE", help="merge a filled review CSV (from `grader review`)")
+    g.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where hand-ins are graded: this machine (default) or a Dask cluster")
+    g.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="Dask scheduler address (default with --executor dask: a local cluster)")
+
+    r = sub.add_parser("review", help="write the answers waiting for a person to a CSV to fill in")
+    r.add_argument("rubric", metavar="RUBRIC")
+    r.add_argument("--results", default="grades", metavar="PATH",
+                   help="results.json, or the --out folder holding it (default: grades/)")
+    r.add_argument("--out", metavar="FILE", help="the review CSV (default: reviews.csv beside results.json)")
+
+    mt = sub.add_parser("markus-tester", help="inside MarkUs's custom tester: print autotester JSON lines")
+    mt.add_argument("rubric", metavar="RUBRIC")
+    mt.add_argument("path", nargs="?", default=".", metavar="PATH", help="the group's files (default: .)")
+    mt.add_argument("--feedback", metavar="FILE", help="also write the Markdown feedback to FILE")
+    _sandbox_flags(mt)
+
+    gs = sub.add_parser("gradescope", help="inside Gradescope's run_autograder: write results/results.json")
+    gs.add_argument("rubric", metavar="RUBRIC")
+    gs.add_argument("--submission", default="/autograder/submission", metavar="DIR")
+    gs.add_argument("--results", default="/autograder/results/results.json", metavar="FILE")
+    _sandbox_flags(gs)
 
     c = sub.add_parser("check", help="a student's self-check: public checks only")
     c.add_argument("rubric", metavar="RUBRIC")
@@ -58,6 +82,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "check":
             return _grade(args, paths=[args.path], public_only=True)
+        if args.command == "review":
+            return _review(args)
+        if args.command == "markus-tester":
+            from grader.markus_mode import run_markus_tester
+
+            return run_markus_tester(args.rubric, args.path, feedback=args.feedback,
+                                     trust_submissions=args.trust_submissions, namespaces=not args.no_namespaces)
+        if args.command == "gradescope":
+            from grader.gradescope_mode import run_gradescope
+
+            return run_gradescope(args.rubric, args.submission, args.results,
+                                  trust_submissions=args.trust_submissions, namespaces=not args.no_namespaces)
         return _grade(args, paths=args.paths, public_only=False)
     except RubricError as exc:
         for problem in exc.problems:
@@ -73,73 +109,57 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _start_sandbox(args: Any, workers: int) -> Any:
-    """Start the sandbox's fork server BEFORE the rubric is read, so it holds nothing of it."""
-    try:
-        from grader.sandbox import Sandbox
-    except ImportError:
-        return None
-    return Sandbox.start(trust_submissions=args.trust_submissions, namespaces=not args.no_namespaces,
-                         workers=workers)
+def _options(args: Any, paths: list[str], public_only: bool) -> Any:
+    from grader.batch.run import GradeOptions
+
+    return GradeOptions(rubric=args.rubric, paths=paths, out=getattr(args, "out", "grades"),
+                        jobs=getattr(args, "jobs", 0) or 0, cache=not getattr(args, "no_cache", False),
+                        reviews=getattr(args, "reviews", None), executor=getattr(args, "executor", "local"),
+                        scheduler=getattr(args, "scheduler", None), trust_submissions=args.trust_submissions,
+                        namespaces=not args.no_namespaces, public_only=public_only)
 
 
 def _grade(args: Any, paths: list[str], public_only: bool) -> int:
-    from grader.batch.local import grade_batch
-    from grader.handin.discover import discover
-    from grader.mathservice import MathService
-    from grader.results import RunResult
-    from grader.rubric.load import load_rubric
+    from grader.batch.run import grade_run, write_reports
+    from grader.review import ReviewFileError
 
-    jobs = getattr(args, "jobs", 1) or os.cpu_count() or 1
-    if public_only:
-        jobs = 1
-    for p in paths:
-        if not os.path.exists(p):
-            print(f"grader: {p}: no such file or folder", file=sys.stderr)
-            return EXIT_USAGE
-    sandbox = _start_sandbox(args, jobs)
+    quiet = getattr(args, "quiet", False) or public_only
     try:
-        rubric = load_rubric(args.rubric)
-        items = discover(paths)
-        if sandbox is not None and getattr(sandbox, "refusal", None) and _has_code(rubric):
-            print(f"grader: student code will not run: {sandbox.refusal}", file=sys.stderr)
-        quiet = getattr(args, "quiet", False) or public_only
-        progress, finish = _progress(len(items), quiet)
-        with MathService(processes=jobs, timeout_s=rubric.limits.math_timeout_s,
-                         memory_mb=rubric.limits.memory_mb, seed=rubric.seed) as math:
-            results, complete = grade_batch(rubric, items, jobs=jobs, math=math, sandbox=sandbox,
-                                            public_only=public_only, progress=progress)
-        finish()
-    finally:
-        if sandbox is not None:
-            sandbox.close()
-    run = RunResult(rubric_title=rubric.title, rubric_path=args.rubric, rubric_sha256=rubric.sha256,
-                    max_score=rubric.max_score, submissions=tuple(results), grader_version=__version__)
+        outcome = grade_run(_options(args, paths, public_only), progress_factory=lambda n, k: _progress(n, k, quiet))
+    except ReviewFileError as exc:
+        for problem in exc.problems:
+            print(f"{exc.path}: {problem}", file=sys.stderr)
+        print(f"grader: the review file has {len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        return EXIT_USAGE
+    for w in outcome.warnings:
+        print(f"grader: {w}", file=sys.stderr)
+    run = outcome.run
     if public_only:
         _print_check(run)
         return EXIT_OK
-    from grader.report import write_all
-
-    write_all(run, rubric, args.out)
+    write_reports(outcome, args.out)
     if not args.quiet:
-        _print_table(run, rubric)
-        print(f"reports written to {args.out}/ (results.json, grades.csv, feedback/)")
-    if not complete:
-        print(f"grader: interrupted; {len(results)} of {len(items)} hand-ins graded and reported", file=sys.stderr)
+        _print_table(run, outcome.rubric)
+    print(f"graded {len(outcome.graded)} hand-in(s), reused {outcome.cached} from the cache"
+          + (f", merged {outcome.reviewed} review mark(s)" if outcome.reviewed else "")
+          + f" in {outcome.seconds:.1f} s; reports written to {args.out}/", file=sys.stderr)
+    if not outcome.complete:
+        print(f"grader: interrupted; {len(run.submissions)} of {outcome.total} hand-ins graded and reported; "
+              "run the same command again to grade the rest", file=sys.stderr)
         return 130
     return EXIT_OK
 
 
-def _has_code(rubric: Any) -> bool:
-    return any(c.kind in ("function", "pytest") for q in rubric.questions for c in q.checks)
-
-
-def _progress(total: int, quiet: bool) -> tuple[Any, Any]:
+def _progress(total: int, initial: int, quiet: bool) -> tuple[Any, Any]:
+    """A tqdm bar (count, rate, ETA) on a terminal; nothing in CI logs or when piped."""
     if quiet or total < 2 or not sys.stderr.isatty() or os.environ.get("CI"):
         return None, lambda: None
     from tqdm import tqdm
 
-    bar = tqdm(total=total, unit="hand-in", file=sys.stderr, dynamic_ncols=True)
+    bar = tqdm(total=total, initial=initial, unit="hand-in", file=sys.stderr, dynamic_ncols=True,
+               desc="grading", smoothing=0.1)
+    if initial:
+        bar.set_postfix_str(f"{initial} cached", refresh=True)
     return (lambda _res: bar.update(1)), bar.close
 
 
@@ -181,6 +201,23 @@ def _print_check(run: Any) -> None:
         got = sum(c.score for q in s.questions for c in q.checks if not c.details.get("hidden")
                   and str(c.status) != "needs_review")
         print(f"\npublic checks: {_fmt(got)} / {_fmt(public)} points (free-text and hidden checks are graded later)")
+
+
+def _review(args: Any) -> int:
+    from grader.review import ReviewFileError, write_review_from_results
+
+    try:
+        summary, warnings = write_review_from_results(args.rubric, args.results, args.out)
+    except ReviewFileError as exc:
+        for problem in exc.problems:
+            print(f"{exc.path}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    for w in warnings:
+        print(f"grader: {w}", file=sys.stderr)
+    print(f"{summary.path}: {summary.rows} row(s), {summary.waiting} waiting for a score"
+          + (f", {summary.kept} mark(s) kept from the existing file" if summary.kept else ""))
+    print(f"fill the score column, then: grader grade {args.rubric} ... --reviews {summary.path}")
+    return EXIT_OK
 
 
 def _validate(args: Any) -> int:

@@ -9,6 +9,7 @@ returns what was graded so the reports can still be written.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import threading
 from typing import Any, Callable, Sequence
 
 from grader.grading import grade_submission
@@ -18,15 +19,26 @@ from grader.results import SubmissionResult
 from grader.rubric.model import Rubric
 
 Progress = Callable[[SubmissionResult], None]
+Store = Callable[[int, SubmissionResult], None]
 
 
 def grade_batch(rubric: Rubric, items: Sequence[HandIn | Empty], *, jobs: int, math: Any, sandbox: Any = None,
-                public_only: bool = False, progress: Progress | None = None) -> tuple[list[SubmissionResult], bool]:
-    """Grade items; returns (results in input order, complete). complete is False after Ctrl-C."""
+                public_only: bool = False, progress: Progress | None = None,
+                store: Store | None = None) -> tuple[list[SubmissionResult], bool]:
+    """Grade items; returns (results in input order, complete). complete is False after Ctrl-C.
+
+    ``store(i, result)`` runs in the grading thread as soon as a hand-in is graded (the cache
+    flush); after Ctrl-C it is no longer called, so a result cut short by the interrupt (its
+    sandbox or math worker torn down) is never stored.
+    """
     results: dict[int, SubmissionResult] = {}
+    stopping = threading.Event()
 
     def one(i: int) -> tuple[int, SubmissionResult]:
-        return i, grade_submission(rubric, items[i], math=math, sandbox=sandbox, public_only=public_only)
+        res = grade_submission(rubric, items[i], math=math, sandbox=sandbox, public_only=public_only)
+        if store is not None and not stopping.is_set():
+            store(i, res)
+        return i, res
 
     if jobs <= 1:
         try:
@@ -36,6 +48,7 @@ def grade_batch(rubric: Rubric, items: Sequence[HandIn | Empty], *, jobs: int, m
                 if progress:
                     progress(res)
         except KeyboardInterrupt:
+            stopping.set()
             return [results[i] for i in sorted(results)], False
         return [results[i] for i in sorted(results)], True
 
@@ -48,6 +61,7 @@ def grade_batch(rubric: Rubric, items: Sequence[HandIn | Empty], *, jobs: int, m
             if progress:
                 progress(res)
     except KeyboardInterrupt:
+        stopping.set()
         for fut in futures:
             fut.cancel()
         pool.shutdown(wait=False, cancel_futures=True)
