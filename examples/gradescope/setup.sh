@@ -10,7 +10,8 @@ python3 -m venv /opt/grader
 if ls /autograder/source/grader-*.whl >/dev/null 2>&1; then
     /opt/grader/bin/pip install -q /autograder/source/grader-*.whl
 else
-    /opt/grader/bin/pip install -q "grader"      # or: "grader @ git+https://<your course repo>"
+    # No wheel in the zip: install from your course's copy of the grader repository.
+    /opt/grader/bin/pip install -q "${GRADER_SPEC:?put grader-*.whl in the zip or set GRADER_SPEC=grader @ git+https://...}"
 fi
 # Prove the rubric against its own answer key now, so a broken rubric fails the build, not a student.
 /opt/grader/bin/grader validate /autograder/source/final_exam.yaml
