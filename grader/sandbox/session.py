@@ -205,6 +205,8 @@ class Sandbox:
             raise RuntimeError(f"sandbox zygote did not start: {e}") from None
         mine.settimeout(None)
         self.start_s = time.perf_counter() - t0
+        if self.workers > 63:
+            raise ValueError("at most 63 workers")
         self.capabilities = hello
         ll, sc, ns = hello.get("landlock", 0), hello.get("seccomp"), hello.get("namespaces")
         if ll and sc and ns:

@@ -91,7 +91,9 @@ PR_SET_CHILD_SUBREAPER = 36
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP = 0x10000000, 0x20000000, 0x40000000, 0x02000000
 X86_64 = os.uname().machine == "x86_64"
-SLOT_UID_BASE = 61000           # per-slot real uid/gid when the grader runs as root
+# per-slot real uid/gid when the grader runs as root: unique per live zygote (its pid), so two
+# grader runs on one machine never share a slot uid (NPROC budget, kill -1 by slot)
+SLOT_UID_BASE = 100000 + os.getpid() * 64
 MAX_MSG = 4 << 20               # one result message
 MAX_DEPTH = 64
 MAX_ITEMS = 2_000_000
@@ -696,8 +698,8 @@ def probe(want_ns):
         caps["namespaces"] = _try(ns)
     if root:
         def ud():
-            drop_root(SLOT_UID_BASE + 99)
-            if os.getuid() != SLOT_UID_BASE + 99:
+            drop_root(SLOT_UID_BASE + 63)
+            if os.getuid() != SLOT_UID_BASE + 63:
                 raise RuntimeError("uid")
         caps["uid_drop"] = _try(ud)
     return caps
@@ -715,7 +717,7 @@ def zygote(sock_fd, want_ns):
     os.chmod(scratch_base, 0o711)
     cfg = {"root": caps["root"], "drop_uid": caps["uid_drop"], "landlock": caps["landlock"],
            "seccomp": caps["seccomp"], "namespaces": caps["namespaces"], "scratch_base": scratch_base}
-    hello = dict(caps, pid=os.getpid(), scratch_base=scratch_base, python=sys.version.split()[0],
+    hello = dict(caps, pid=os.getpid(), scratch_base=scratch_base, slot_uid_base=SLOT_UID_BASE, python=sys.version.split()[0],
                  numpy=np.__version__, sympy=getattr(sympy, "__version__", None))
     sock.send(json.dumps({"t": "hello", **hello}).encode())
     keepers = {}  # pid -> job id

@@ -41,7 +41,7 @@ def test_broken_functions_name_the_cause(sb, rubric):
     assert r.score == 0
     msg = {q.id: (q.checks[0].status.value, q.checks[0].message) for q in r.questions}
     assert msg["B1"][0] == "error" and "ValueError" in msg["B1"][1] and "broken.py, line 7" in msg["B1"][1]
-    assert msg["B2"][0] == "timeout" and "CPU" in msg["B2"][1]
+    assert msg["B2"][0] == "timeout" and "time limit" in msg["B2"][1]   # CPU, or wall under load
     assert msg["B3"][0] == "timeout" and "wall-clock" in msg["B3"][1]
     assert msg["B4"][0] == "error" and "str" in msg["B4"][1]
     assert msg["B5"][0] == "error" and "sys.exit" in msg["B5"][1]

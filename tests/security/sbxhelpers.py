@@ -17,7 +17,6 @@ HONEST_NB = os.path.join(ROOT, "tests", "sandbox", "fixtures", "reference_soluti
 MARKER_DIRS = ["/tmp", "/var/tmp", "/dev/shm", "/root", ROOT, os.path.join(ROOT, "rubrics"),
                os.path.join(ROOT, "rubrics", "final_exam"), os.path.join(ROOT, "tests"), HERE,
                os.path.join(HERE, "attacks"), os.path.dirname(ROOT)]
-SLOT_UIDS = range(61000, 61064)
 
 
 def attack_meta(path: str) -> dict:
@@ -45,23 +44,34 @@ def _read(p: str) -> str:
 
 
 def survivors(sb) -> list[str]:
-    """Processes left by jobs: any slot uid, or any fork of the zygote other than the zygote."""
+    """Processes left by this sandbox's jobs: descendants of its zygote, or its slot uids."""
     zpid = sb.capabilities.get("pid")
-    left = []
+    base = sb.capabilities.get("slot_uid_base", -1)
+    info = {}
     for d in os.listdir("/proc"):
-        if not d.isdigit() or int(d) in (zpid, os.getpid()):
+        if not d.isdigit():
             continue
         try:
             st = open(f"/proc/{d}/status").read()
             uid = int(re.search(r"^Uid:\s+(\d+)", st, re.M).group(1))
-            cmd = open(f"/proc/{d}/cmdline", "rb").read()
+            ppid = int(re.search(r"^PPid:\s+(\d+)", st, re.M).group(1))
             state = re.search(r"^State:\s+(\S)", st, re.M).group(1)
         except (OSError, AttributeError):
             continue
-        if state == "Z":
+        info[int(d)] = (uid, ppid, state)
+    left = []
+    for pid, (uid, ppid, state) in info.items():
+        if pid == zpid or state == "Z":
             continue
-        if uid in SLOT_UIDS or b"sandbox/zygote.py" in cmd:
-            left.append(f"{d} uid={uid} {cmd[:80]!r}")
+        p, seen, mine = ppid, 0, False
+        while p > 1 and seen < 64:
+            if p == zpid:
+                mine = True
+                break
+            p = info.get(p, (0, 0, ""))[1]
+            seen += 1
+        if mine or base <= uid < base + 64:
+            left.append(f"{pid} uid={uid} ppid={ppid}")
     return left
 
 

@@ -43,13 +43,32 @@ def sb(request):
     box.close()
 
 
+class _Listener(list):
+    def __init__(self, got, port):
+        super().__init__()
+        self.got, self.port = got, port
+
+    def __bool__(self):
+        return bool(self.got)
+
+
+def _with_port(path, listener, tmp_dir):
+    """The network attack targets the test's own listener (an ephemeral port)."""
+    if "a18_" not in path:
+        return path
+    text = open(path).read().replace("47123", str(listener.port))
+    dst = os.path.join(tmp_dir, os.path.basename(path))
+    open(dst, "w").write(text)
+    return dst
+
+
 @pytest.fixture(scope="module")
 def listener():
     """A loopback TCP listener the network attack tries to reach."""
     got = []
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", 47123))
+    s.bind(("127.0.0.1", 0))
     s.listen(8)
     s.settimeout(0.2)
     stop = threading.Event()
@@ -64,7 +83,8 @@ def listener():
                 pass
     t = threading.Thread(target=loop, daemon=True)
     t.start()
-    yield got
+    got_port = s.getsockname()[1]
+    yield _Listener(got, got_port)
     stop.set()
     t.join()
     s.close()
@@ -82,8 +102,9 @@ def test_honest_full_marks(sb, rubric, honest_alone):
 
 
 @pytest.mark.parametrize("path", [_param(p) for p in ATTACKS])
-def test_attack(path, sb, rubric, listener):
+def test_attack(path, sb, rubric, listener, tmp_path):
     meta = attack_meta(path)
+    path = _with_port(path, listener, str(tmp_path))
     assert not markers(), "stale markers before the test"
     t0 = time.monotonic()
     r = grade(path, rubric, sb)
@@ -92,7 +113,7 @@ def test_attack(path, sb, rubric, listener):
     assert took <= meta["seconds"], f"took {took:.1f}s > {meta['seconds']}s"
     assert not markers(), markers()
     assert not wait_no_survivors(sb), wait_no_survivors(sb)
-    assert not listener, "a job reached the network"
+    assert not listener.got, "a job reached the network"
     assert os.path.exists(os.path.join(os.path.dirname(HERE), "..", "rubrics", "final_exam", "test_part_b.py"))
     for q in r.questions:
         for c in q.checks:
@@ -101,9 +122,9 @@ def test_attack(path, sb, rubric, listener):
                 assert "zygote.py" not in c.message and "grader/" not in c.message
 
 
-def test_batch_with_honest(sb, rubric, honest_alone, listener):
+def test_batch_with_honest(sb, rubric, honest_alone, listener, tmp_path):
     """Non-slow attacks + honest hand-ins graded concurrently: time bound, honest unchanged."""
-    paths = [p for p in ATTACKS if not attack_meta(p)["slow"]]
+    paths = [_with_port(p, listener, str(tmp_path)) for p in ATTACKS if not attack_meta(p)["slow"]]
     batch = paths + [HONEST, HONEST_NB, HONEST]
     t0 = time.monotonic()
     with cf.ThreadPoolExecutor(sb.workers) as ex:
@@ -119,7 +140,7 @@ def test_batch_with_honest(sb, rubric, honest_alone, listener):
         assert scores(results[p]) == honest_alone
     assert not markers()
     assert not wait_no_survivors(sb)
-    assert not listener
+    assert not listener.got
 
 
 def test_refusal_without_confinement(monkeypatch):
