@@ -55,7 +55,6 @@ from grader.sandbox.codec import Callable_ as InstructorCallable
 
 _REF_LOCK = threading.Lock()
 _REF_CACHE: dict[str, tuple[float, Any]] = {}
-_RUBRIC_REF: dict[str, str | None] = {}
 _VAR = re.compile(r"\$([A-Za-z_]\w*)")
 
 
@@ -73,23 +72,6 @@ def load_reference(path: str) -> Any:
         spec.loader.exec_module(mod)  # type: ignore[union-attr]
         _REF_CACHE[path] = (mtime, mod)
         return mod
-
-
-def _reference_path_for(cc: CompileContext) -> str | None:
-    """The rubric's ``reference:`` (the loader does not pass it to kinds; read the top-level key)."""
-    if cc.path in _RUBRIC_REF:
-        return _RUBRIC_REF[cc.path]
-    ref = None
-    try:
-        import yaml
-        with open(cc.path, encoding="utf-8") as f:
-            top = yaml.safe_load(f)
-        if isinstance(top, dict) and isinstance(top.get("reference"), str):
-            ref = os.path.normpath(os.path.join(cc.base_dir, top["reference"]))
-    except Exception:
-        ref = None
-    _RUBRIC_REF[cc.path] = ref
-    return ref
 
 
 # ---------------------------------------------------------------------------------- params
@@ -218,7 +200,7 @@ class FunctionKind:
         fn = raw.get("function")
         if not isinstance(fn, str) or not fn.isidentifier():
             cc.error(raw, "function", "function must be a Python identifier (the student's function name)")
-        ref_path = _reference_path_for(cc)
+        ref_path = cc.reference
         ref_funcs = None
         if ref_path and os.path.isfile(ref_path):
             try:
