@@ -38,8 +38,12 @@ def _doc(var: str, answer: Any) -> Document:
     return Document(variables={var: answer}, variable_origins={var: "rubric example"})
 
 
-def run_selftest(rubric: Rubric, math: Any) -> tuple[int, list[Failure]]:
-    """Returns (number of cases run, failures)."""
+def run_selftest(rubric: Rubric, math: Any, sandbox: Any = None) -> tuple[int, list[Failure]]:
+    """Returns (number of cases run, failures).
+
+    With a sandbox and a ``reference:`` file, the reference code is also graded as a hand-in:
+    every code check must give it full points (a rubric whose own key fails is wrong).
+    """
     handin = HandIn(id="selftest", path="<selftest>", root=".", files=())
     failures: list[Failure] = []
     count = 0
@@ -73,4 +77,33 @@ def run_selftest(rubric: Rubric, math: Any) -> tuple[int, list[Failure]]:
     if result.score != 0 or result.pending_review != 0:
         failures.append(Failure(rubric.path, "*", "<empty hand-in>", 0.0, result.score, result.status,
                                 "an empty hand-in must score 0 with nothing pending"))
+    if sandbox is not None and rubric.reference:
+        count += 1
+        failures.extend(_reference_as_handin(rubric, math, sandbox))
     return count, failures
+
+
+def _reference_as_handin(rubric: Rubric, math: Any, sandbox: Any) -> list[Failure]:
+    import os
+
+    from grader.handin.model import CodeCell
+
+    with open(rubric.reference, encoding="utf-8") as fh:
+        source = fh.read()
+    name = os.path.basename(rubric.reference)
+    doc = Document(code=(CodeCell(source=source, origin=name, file=name),))
+    handin = HandIn(id="reference", path=rubric.reference, root=os.path.dirname(rubric.reference),
+                    files=(rubric.reference,))
+    result = grade_document(rubric, handin, doc, math=math, sandbox=sandbox)
+    out = []
+    for q in rubric.questions:
+        code_checks = [c for c in q.checks if c.kind in ("function", "pytest")]
+        if not code_checks:
+            continue
+        qr = result.question(q.id)
+        got = sum(c.score for c in qr.checks if c.name in {cc.name for cc in code_checks})
+        want = sum(c.points for c in code_checks)
+        if abs(got - want) > 1e-9:
+            msgs = "; ".join(c.message for c in qr.checks if c.score < c.max_score)
+            out.append(Failure(str(q.location), q.id, f"<reference: {name}>", want, got, str(qr.status), msgs))
+    return out
