@@ -251,8 +251,8 @@ HOSTILE_PRE = {
     "read_outside": (
         "import glob, os\n_seen = {}\n"
         "for _p in ('/etc/passwd', '../', '../../rubrics/final_exam.yaml', '/work/main/rubrics/final_exam/reference.py',\n"
-        "           '/work/shared/exam/answer_key.md', os.path.expanduser('~/.ssh/id_rsa')):\n"
-        "    try:\n        _seen[_p] = os.listdir(_p) if os.path.isdir(_p) else open(_p).read()[:200]\n"
+        "           '/work/shared/exam/answer_key.md', '~/.ssh/id_rsa'):\n"
+        "    try:\n        _seen[_p] = os.listdir(os.path.expanduser(_p)) if os.path.isdir(os.path.expanduser(_p)) else open(os.path.expanduser(_p)).read()[:200]\n"
         "    except Exception as _e:\n        _seen[_p] = repr(_e)\n"
         "print(_seen)\n"),
     "fork_bomb": (
