@@ -38,10 +38,8 @@ from __future__ import annotations
 import ast
 import importlib.util
 import inspect
-import math
 import os
 import re
-import sys
 import threading
 import zlib
 from dataclasses import dataclass

@@ -19,7 +19,6 @@ any other exception of the test on the student's values -> ``error``.
 from __future__ import annotations
 
 import ast
-import importlib.util
 import inspect
 import os
 import threading

@@ -235,7 +235,7 @@ def evaluate(params: WrittenParams, points: float, cands: tuple[Statement, ...],
     """Parse and compare. Runs in a MathPool worker; never raises on student input."""
     if params.mode == "product":
         return _evaluate_product(params, points, cands, seed)
-    from grader.maths import ParseFailure, describe, parse_math
+    from grader.maths import ParseFailure, parse_math
 
     failures: list[tuple[Statement, str]] = []
     for stmt in cands:

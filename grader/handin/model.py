@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any, Mapping
+
+from grader.errors import HandInError
+
+
+def read_text(path: str, max_bytes: int) -> str:
+    """A hand-in file's UTF-8 text, or HandInError (too large, unreadable, not UTF-8)."""
+    name = os.path.basename(path)
+    try:
+        if os.path.getsize(path) > max_bytes:
+            raise HandInError(f"{name} is larger than {max_bytes // 2**20} MiB")
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HandInError(f"cannot read {name}: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -14,7 +14,7 @@ import re
 import nbformat
 
 from grader.errors import HandInError
-from grader.handin.model import CodeCell, Section
+from grader.handin.model import CodeCell, Section, read_text
 
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -32,13 +32,7 @@ def heading_key(text: str) -> str:
 
 def read_notebook(path: str) -> tuple[dict[str, Section], tuple[CodeCell, ...], tuple[str, ...]]:
     name = os.path.basename(path)
-    if os.path.getsize(path) > MAX_NOTEBOOK_BYTES:
-        raise HandInError(f"{name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
-    try:
-        with open(path, encoding="utf-8") as fh:
-            raw = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HandInError(f"cannot read {name}: {exc}") from None
+    raw = read_text(path, MAX_NOTEBOOK_BYTES)
     try:
         nb = nbformat.reads(raw, as_version=4)
     except (json.JSONDecodeError, nbformat.reader.NotJSONError) as exc:

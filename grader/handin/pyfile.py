@@ -11,21 +11,14 @@ import ast
 import os
 from typing import Any
 
-from grader.errors import HandInError
-from grader.handin.model import CodeCell
+from grader.handin.model import CodeCell, read_text
 
 MAX_PY_BYTES = 5 * 1024 * 1024
 
 
 def read_pyfile(path: str) -> tuple[dict[str, Any], dict[str, str], CodeCell, tuple[str, ...]]:
     name = os.path.basename(path)
-    if os.path.getsize(path) > MAX_PY_BYTES:
-        raise HandInError(f"{name} is larger than {MAX_PY_BYTES // 2**20} MiB")
-    try:
-        with open(path, encoding="utf-8") as fh:
-            source = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HandInError(f"cannot read {name}: {exc}") from None
+    source = read_text(path, MAX_PY_BYTES)
     code = CodeCell(source=source, origin=name, file=name)
     variables: dict[str, Any] = {}
     origins: dict[str, str] = {}
