@@ -151,7 +151,8 @@ def _grade_todo(opts: GradeOptions, rubric: Rubric, items: list[HandIn | Empty],
 
         results, complete = grade_batch_dask(opts.rubric, subset, scheduler=opts.scheduler, workers=jobs,
                                              trust_submissions=opts.trust_submissions,
-                                             namespaces=opts.namespaces, progress=progress, store=store)
+                                             namespaces=opts.namespaces, rubric_max=rubric.max_score,
+                                             progress=progress, store=store)
     else:
         from grader.batch.local import grade_batch
         from grader.mathservice import MathService
