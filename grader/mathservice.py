@@ -9,11 +9,27 @@ costs little more than its distinct answers. Thread-safe.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Any
 
 from grader.answers.extract import Statement
 from grader.checks.written import Outcome, evaluate
 from grader.results import Status
+
+
+def _normalised(stmt: Statement) -> tuple[Any, ...]:
+    """What a verdict depends on: the segments (spacing folded) and boxing, not where they stand."""
+    return (tuple(" ".join(seg.split()) for seg in stmt.segments), stmt.boxed)
+
+
+def _unbind(outcome: Outcome, cands: tuple[Statement, ...]) -> tuple[Outcome, int | None]:
+    index = next((i for i, s in enumerate(cands) if s is outcome.statement or s == outcome.statement), None)
+    return replace(outcome, statement=None), index
+
+
+def _rebind(stored: tuple[Outcome, int | None], cands: tuple[Statement, ...]) -> Outcome:
+    outcome, index = stored
+    return replace(outcome, statement=cands[index] if index is not None else None)
 
 
 class MathService:
@@ -23,19 +39,20 @@ class MathService:
         self.pool = MathPool(processes=processes, timeout_s=timeout_s, memory_mb=memory_mb)
         self.timeout_s = timeout_s
         self.seed = seed
-        self._memo: dict[tuple[Any, ...], Outcome] = {}
+        self._memo: dict[tuple[Any, ...], tuple[Outcome, int | None]] = {}
         self._pending: dict[tuple[Any, ...], threading.Event] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def evaluate(self, check: Any, cands: tuple[Statement, ...]) -> Outcome:
-        key = (check.id, check.points, cands)
+        """The verdict on these statements; the same math read elsewhere reuses it."""
+        key = (check.id, check.points, tuple(_normalised(s) for s in cands))
         while True:
             with self._lock:
                 if key in self._memo:
                     self.hits += 1
-                    return self._memo[key]
+                    return _rebind(self._memo[key], cands)
                 event = self._pending.get(key)
                 if event is None:
                     event = self._pending[key] = threading.Event()
@@ -45,7 +62,7 @@ class MathService:
             outcome = self._compute(check, cands)
             with self._lock:
                 self.misses += 1
-                self._memo[key] = outcome
+                self._memo[key] = _unbind(outcome, cands)
             return outcome
         finally:
             with self._lock:
