@@ -16,7 +16,7 @@ def test_same_math_elsewhere_is_a_memo_hit(exam_rubric):
         second = svc.evaluate(check, b)
         assert (svc.misses, svc.hits) == (1, 1)
     assert first.status is second.status is Status.CORRECT
-    assert second.statement is b[0] and first.statement is a[0]   # each reports its own statement
+    assert second.statement == b[0] and first.statement == a[0]   # each reports its own statement
 
 
 def test_a_dead_worker_is_needs_review_not_zero(exam_rubric, monkeypatch):
