@@ -8,7 +8,7 @@ under the hand-in's folder (relative names and bytes), not only the ``.ipynb``/`
 
 Entries are written atomically (temporary file + rename) as soon as a hand-in is graded,
 so a crash or Ctrl-C loses at most the hand-ins in flight. Results of the grader's own
-failures (``internal grader error``) are not cached: they are retried next time.
+failures (``internal grader error``, a math worker lost) are not cached: they are retried next time.
 Entries hold automatic results only; merged reviews are applied after, on every run.
 """
 
@@ -94,6 +94,15 @@ def handin_hash(item: HandIn | Empty) -> str:
     return h.hexdigest()
 
 
+_GRADER_FAULTS = ("internal grader error", "internal error while reading")
+
+
+def cacheable(result: SubmissionResult) -> bool:
+    """False when the grader itself failed somewhere in this result (retried on the next run)."""
+    texts = [result.message] + [c.message for q in result.questions for c in q.checks]
+    return not any(fault in t for t in texts for fault in _GRADER_FAULTS)
+
+
 @dataclass
 class ResultCache:
     """Look up and store one SubmissionResult per hand-in. Thread-safe counters."""
@@ -137,7 +146,7 @@ class ResultCache:
         return replace(res, path=item.path) if res.path != item.path else res
 
     def put(self, item: HandIn | Empty, result: SubmissionResult) -> bool:
-        if result.status == "error" and result.message.startswith("internal grader error"):
+        if not cacheable(result):
             return False
         doc = {"key": self.key(item), "id": item.id, "grader_version": self.version, "result": result.to_json()}
         write_atomic(self._path(item), json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n")

@@ -13,7 +13,6 @@ Ctrl-C at any point after 1 still writes complete reports for what was graded.
 from __future__ import annotations
 
 import os
-import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -173,7 +172,3 @@ def write_reports(outcome: GradeOutcome, out: str) -> list[Any]:
     from grader.report import write_all
 
     return write_all(outcome.run, outcome.rubric, out)
-
-
-def eprint(*args: Any) -> None:
-    print(*args, file=sys.stderr)

@@ -41,7 +41,7 @@ def test_interrupt_then_resume_equals_clean_run(tmp_path, class_zip, written, cl
     with open(os.path.join(out, "results.json"), encoding="utf-8") as fh:
         partial = json.load(fh)
     done_ids = {s["id"] for s in partial["submissions"]}
-    assert 40 <= len(done_ids) < 200
+    assert 20 <= len(done_ids) < 200, (len(done_ids), stderr)
     clean = {s["id"]: s for s in json.load(open(os.path.join(clean_run, "results.json"), encoding="utf-8"))
              ["submissions"]}
     for s in partial["submissions"]:
