@@ -182,6 +182,23 @@ def _print_table(run: Any, rubric: Any) -> None:
     if len(run.submissions) > 200:
         print(f"... and {len(run.submissions) - 200} more (see grades.csv)")
     print("legend: ✓ correct  ~ partial  ✗ incorrect  - missing  ? unparseable  E error  T timeout  R needs review")
+    _print_summary(run)
+
+
+def _print_summary(run: Any) -> None:
+    from collections import Counter
+
+    counts = Counter(s.status for s in run.submissions)
+    graded = [s for s in run.submissions if s.status == "graded"]
+    line = f"{len(run.submissions)} hand-in(s): " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    if graded:
+        mean = sum(s.score for s in graded) / len(graded)
+        waiting = [s for s in graded if s.pending_review > 0]
+        line += f"; mean score {mean:.1f} / {_fmt(run.max_score)}"
+        if waiting:
+            line += (f"; {_fmt(sum(s.pending_review for s in waiting))} point(s) on {len(waiting)} hand-in(s) "
+                     "wait for a person (grader review)")
+    print(line)
 
 
 def _print_check(run: Any) -> None:
