@@ -1,7 +1,7 @@
 """The results cache: ``<out>/.cache/<key>.json``, one file per graded hand-in.
 
-Key = sha256 of (rubric fingerprint, hand-in id, hand-in content hash, grader version,
-sandbox trust flag). The rubric fingerprint covers the rubric file's bytes and every file
+Key = sha256 of (rubric fingerprint, hand-in id, hand-in content hash, grader version and
+a hash of its grading code, sandbox trust flag). The rubric fingerprint covers the rubric file's bytes and every file
 it names (``reference: final_exam/reference.py``, ``test: final_exam/test_part_b.py::...``),
 so editing a reference implementation re-grades too. The content hash covers every file
 under the hand-in's folder (relative names and bytes), not only the ``.ipynb``/``.py``.
@@ -45,6 +45,25 @@ def _feed_file(h: "hashlib._Hash", name: str, path: str) -> None:
             while chunk := fh.read(1 << 20):
                 h.update(chunk)
     h.update(b"\0")
+
+
+_NOT_GRADING = ("cli.py", "review.py", "markus_mode.py", "gradescope_mode.py", "batch", "report")
+
+
+def grader_version(version: str) -> str:
+    """The version plus a hash of the grading code, so an edited or upgraded checkout never reuses
+    results of other code (the CLI, the batch runner and the report writers do not count)."""
+    import grader
+
+    root = os.path.dirname(os.path.abspath(grader.__file__))
+    h = hashlib.sha256()
+    for folder, dirs, files in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not (rel == "." and d in _NOT_GRADING))
+        for f in sorted(files):
+            if f.endswith(".py") and not (rel == "." and f in _NOT_GRADING):
+                _feed_file(h, os.path.join(rel, f), os.path.join(folder, f))
+    return f"{version}+{h.hexdigest()[:16]}"
 
 
 def rubric_files(rubric_path: str) -> list[tuple[str, str]]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from grader import __version__
-from grader.batch.cache import ResultCache, open_cache
+from grader.batch.cache import ResultCache, grader_version, open_cache
 from grader.handin.discover import Empty, UsageError, discover
 from grader.handin.model import HandIn
 from grader.results import RunResult, SubmissionResult
@@ -87,7 +87,7 @@ def grade_run(opts: GradeOptions, *, progress_factory: Callable[[int, int], tupl
     items = discover(list(opts.paths))
     cache = None
     if opts.cache and not opts.public_only:
-        cache = open_cache(opts.out, opts.rubric, __version__, salt=f"trust={opts.trust_submissions}")
+        cache = open_cache(opts.out, opts.rubric, grader_version(__version__), salt=f"trust={opts.trust_submissions}")
     done: dict[int, SubmissionResult] = {}
     if cache is not None:
         for i, item in enumerate(items):
