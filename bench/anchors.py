@@ -138,7 +138,8 @@ def plain_submission(i, runaway=True):
 
 def write_class(n, out, runaway=True):
     """Plain notebooks (one folder per student), expected scores, nbgrader course and answers.
-    runaway=False: only OUT/subs-N-nr + expected-N-nr.json (the loop variant made correct)."""
+    runaway=False: the loop variant made correct, files tagged N-nr (subs-N-nr, expected-N-nr.json,
+    nbgrader-answers-N-nr)."""
     os.makedirs(out, exist_ok=True)
     tag = f"{n}" if runaway else f"{n}-nr"
     exp = {f"student{i:04d}": variant(i, runaway)[3] for i in range(n)}
@@ -151,8 +152,6 @@ def write_class(n, out, runaway=True):
         os.makedirs(d)
         with open(os.path.join(d, "ps1.ipynb"), "w") as f:
             json.dump(plain_submission(i, runaway), f, indent=1)
-    if not runaway:
-        return sub, os.path.join(out, f"expected-{tag}.json")
     course = os.path.join(out, "nbgrader-course")
     os.makedirs(os.path.join(course, "source", "ps1"), exist_ok=True)
     with open(os.path.join(course, "source", "ps1", "ps1.ipynb"), "w") as f:
@@ -161,11 +160,11 @@ def write_class(n, out, runaway=True):
         f.write("c = get_config()\n"
                 "c.CourseDirectory.course_id = 'anchors'\n"
                 "c.Execute.timeout = int(__import__('os').environ.get('NBG_CELL_TIMEOUT', '5'))\n")
-    d = os.path.join(out, f"nbgrader-answers-{n}")
+    d = os.path.join(out, f"nbgrader-answers-{tag}")
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
     for i in range(n):
-        s, e, b, _ = variant(i)
+        s, e, b, _ = variant(i, runaway)
         with open(os.path.join(d, f"student{i:04d}.json"), "w") as f:
             json.dump({"softmax_answer": s, "eta_answer": e, "beta_answer": b}, f)
     return sub, os.path.join(out, f"expected-{n}.json")

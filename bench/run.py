@@ -61,6 +61,14 @@ def _snapshot() -> tuple[dict[int, list[int]], dict[int, int]]:
     return kids, rss
 
 
+def _ppid(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def _pss(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
@@ -84,7 +92,17 @@ def _tree(root: int, kids: dict[int, list[int]]) -> list[int]:
 def run_measured(cmd: list[str], log: str, env: dict | None = None, cwd: str = ROOT,
                  interval: float = 0.05) -> dict:
     """Run cmd; wall, CPU of the reaped tree (wait4), peak summed RSS/PSS of the live tree."""
-    peak = {"rss": 0, "pss": 0, "one": 0, "procs": 0}
+    peak = {"rss": 0, "pss": 0, "one": 0, "procs": 0, "own": 0, "jobs": 0}
+    cmdlines: dict[int, bool] = {}
+
+    def is_zygote(pid: int) -> bool:
+        if pid not in cmdlines:
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmdlines[pid] = b"zygote.py" in f.read()
+            except OSError:
+                cmdlines[pid] = False
+        return cmdlines[pid]
     load0 = os.getloadavg()[0]
     with open(log, "w") as lf:
         t0 = time.monotonic()
@@ -104,6 +122,12 @@ def run_measured(cmd: list[str], log: str, env: dict | None = None, cwd: str = R
             peak["rss"] = max(peak["rss"], sum(rss[p] for p in pids))
             peak["one"] = max(peak["one"], max((rss[p] for p in pids), default=0))
             peak["procs"] = max(peak["procs"], len(pids))
+            # sandbox jobs = every descendant of the zygote (keepers, workers, what students spawn)
+            zyg = [p for p in pids if is_zygote(p) and not is_zygote(_ppid(p))]
+            jobs = [q for z in zyg for q in _tree(z, kids) if q != z and q in rss]
+            js = sum(rss[q] for q in jobs)
+            peak["jobs"] = max(peak["jobs"], js)
+            peak["own"] = max(peak["own"], sum(rss[p] for p in pids) - js)
             if k % 10 == 0:
                 peak["pss"] = max(peak["pss"], sum(_pss(p) for p in pids))
             k += 1
@@ -112,7 +136,8 @@ def run_measured(cmd: list[str], log: str, env: dict | None = None, cwd: str = R
     return {"wall_s": round(t1 - t0, 3), "cpu_s": round(ru.ru_utime + ru.ru_stime, 2),
             "user_s": round(ru.ru_utime, 2), "sys_s": round(ru.ru_stime, 2),
             "peak_tree_rss_mb": round(peak["rss"] / 2**20, 1), "peak_tree_pss_mb": round(peak["pss"] / 2**20, 1),
-            "peak_single_rss_mb": round(peak["one"] / 2**20, 1), "max_procs": peak["procs"],
+            "peak_single_rss_mb": round(peak["one"] / 2**20, 1),
+            "peak_own_rss_mb": round(peak["own"] / 2**20, 1), "peak_jobs_rss_mb": round(peak["jobs"] / 2**20, 1), "max_procs": peak["procs"],
             "rc": proc.returncode, "loadavg_before": round(load0, 2), "log": os.path.relpath(log, ROOT)}
 
 
@@ -240,6 +265,8 @@ def class_runs(sizes: list[int], jobs: int, seed: int, runaway: bool, report: di
         print(f"   CPU of the tree {m['cpu_s']} s (user {m['user_s']}, sys {m['sys_s']}); load avg before {m['loadavg_before']}")
         print(f"   peak memory of the process tree: RSS sum {m['peak_tree_rss_mb']} MB, PSS {m['peak_tree_pss_mb']} MB, "
               f"largest process {m['peak_single_rss_mb']} MB, up to {m['max_procs']} processes   (target <= 1024 MB, flat in N)")
+        print(f"     of which: grader's own processes (tree minus sandbox jobs) peak RSS {m['peak_own_rss_mb']} MB; "
+              f"sandbox jobs (keepers, workers, their children) peak RSS {m['peak_jobs_rss_mb']} MB")
         print(f"   statuses {s['statuses']}; checks {s['check_statuses']}; score sum {s['score_sum']}")
         if s["checks_killed_by_signal_9"]:
             print(f"   WARNING: {s['checks_killed_by_signal_9']} check(s) report 'killed by signal 9'")
@@ -322,7 +349,7 @@ def read_nbgrader_csv(path: str) -> dict:
         return {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
 
 
-def anchor_runs(sizes: list[int], jobs: int, venv: str, report: dict) -> None:
+def anchor_runs(sizes: list[int], jobs: int, venv: str, report: dict, runaway: bool = True) -> None:
     import anchors
     nbg = os.path.join(venv, "bin", "nbgrader")
     if not os.path.exists(nbg):
@@ -331,32 +358,34 @@ def anchor_runs(sizes: list[int], jobs: int, venv: str, report: dict) -> None:
     rubric = os.path.join(HERE, "anchor_rubric.yaml")
     for n in sizes:
         root = os.path.join(DATA, "anchors")
-        sub, exp_path = anchors.write_class(n, root)
+        sub, exp_path = anchors.write_class(n, root, runaway)
+        tag = f"{n}" if runaway else f"{n}-nr"
         with open(exp_path) as f:
             expected = json.load(f)
-        print(f"\n== anchor assignment N={n}: grader (--jobs {jobs}) vs nbgrader autograde (serial, 5 s cell timeout)")
-        out = os.path.join(OUT, f"anchors-{n}")
+        print(f"\n== anchor assignment N={n}{'' if runaway else ' without the runaway'}: grader (--jobs {jobs}) "
+              "vs nbgrader autograde (serial, 5 s cell timeout)")
+        out = os.path.join(OUT, f"anchors-{tag}")
         shutil.rmtree(out, ignore_errors=True)
-        g = run_measured(grade_cmd(rubric, [sub], out, jobs), os.path.join(OUT, f"anchors-{n}-grader.log"), env_profile())
+        g = run_measured(grade_cmd(rubric, [sub], out, jobs), os.path.join(OUT, f"anchors-{tag}-grader.log"), env_profile())
         got = {s["id"]: s["score"] for s in load_results(out)["submissions"]} if g["rc"] == 0 else {}
         gv = anchors.verify(expected, got)
         # nbgrader: course dir, generate_assignment, student copies, autograde (timed), export
-        course = os.path.join(DATA, f"nbg-{n}")
+        course = os.path.join(DATA, f"nbg-{tag}")
         shutil.rmtree(course, ignore_errors=True)
         shutil.copytree(os.path.join(root, "nbgrader-course"), course)
         env = nbgrader_env(venv)
         subprocess.run([nbg, "generate_assignment", "ps1", "--force"], cwd=course, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        anchors.prepare_nbgrader(course, os.path.join(root, f"nbgrader-answers-{n}"))
-        b = run_measured([nbg, "autograde", "ps1", "--force"], os.path.join(OUT, f"anchors-{n}-nbgrader.log"),
+        anchors.prepare_nbgrader(course, os.path.join(root, f"nbgrader-answers-{tag}"))
+        b = run_measured([nbg, "autograde", "ps1", "--force"], os.path.join(OUT, f"anchors-{tag}-nbgrader.log"),
                          env, cwd=course)
-        csv_path = os.path.join(OUT, f"anchors-{n}-nbgrader-grades.csv")
+        csv_path = os.path.join(OUT, f"anchors-{tag}-nbgrader-grades.csv")
         subprocess.run([nbg, "export", "--to", csv_path], cwd=course, env=env, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
         nv = anchors.verify(expected, read_nbgrader_csv(csv_path)) if os.path.exists(csv_path) else (0, n, ["no export"], [])
         ratio = b["wall_s"] / g["wall_s"] if g["wall_s"] else float("nan")
         target = 30 if n <= 40 else 60
-        report["anchors"].append({"n": n, "grader": g, "nbgrader": b, "ratio": round(ratio, 2),
+        report["anchors"].append({"n": n, "runaway": runaway, "grader": g, "nbgrader": b, "ratio": round(ratio, 2),
                                   "grader_verify": gv[:3], "nbgrader_verify": nv[:3]})
         for name, m, v in (("grader", g, gv), ("nbgrader", b, nv)):
             print(f"   {name:8s} wall {m['wall_s']:7.2f} s ({1000 * m['wall_s'] / n:6.1f} ms/notebook)  CPU {m['cpu_s']} s  "
@@ -376,6 +405,8 @@ def main() -> int:
     ap.add_argument("--floor", action="store_true", help="sandbox CPU per job vs the fork-server floor")
     ap.add_argument("--anchors", action="store_true", help="grader vs nbgrader on the anchor assignment")
     ap.add_argument("--anchor-sizes", default="40,200")
+    ap.add_argument("--anchor-no-runaway", action="store_true",
+                    help="also run the anchor sizes with the infinite-loop notebook made correct (both tools)")
     ap.add_argument("--nbgrader-venv", default=os.environ.get("VENV_NBGRADER", "/tmp/venv-nbgrader"))
     ap.add_argument("--json", help="write every figure here (default bench/out/results-<date>.json)")
     a = ap.parse_args()
@@ -396,7 +427,10 @@ def main() -> int:
     if a.floor:
         floor_runs(report)
     if a.anchors:
-        anchor_runs([int(x) for x in a.anchor_sizes.split(",") if x], a.jobs, a.nbgrader_venv, report)
+        sizes = [int(x) for x in a.anchor_sizes.split(",") if x]
+        anchor_runs(sizes, a.jobs, a.nbgrader_venv, report)
+        if a.anchor_no_runaway:
+            anchor_runs(sizes, a.jobs, a.nbgrader_venv, report, runaway=False)
     path = a.json or os.path.join(OUT, f"results-{now.strftime('%Y%m%d-%H%M%S')}.json")
     with open(path, "w") as f:
         json.dump(report, f, indent=1)
