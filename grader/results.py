@@ -61,6 +61,8 @@ class CheckResult:
             "visibility": str(self.visibility),
             "message": self.message,
         }
+        if self.answer is not None:
+            out["answer"] = self.answer
         if self.suggested_score is not None:
             out["suggested_score"] = float(self.suggested_score)
         if self.details:

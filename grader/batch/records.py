@@ -1,8 +1,7 @@
 """Rebuild result records from their ``to_json()`` form (the cache and ``results.json``).
 
 ``submission_from_json(sub.to_json())`` gives a record whose ``to_json()`` is equal to the
-original's. One field is not serialised and so comes back empty: a check's own ``answer``
-(the question's ``answer`` carries the text the reports show).
+original's.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ def check_from_json(d: Mapping[str, Any]) -> CheckResult:
     suggested = d.get("suggested_score")
     return CheckResult(name=str(d["name"]), score=float(d["score"]), max_score=float(d["max_score"]),
                        status=Status(d["status"]), visibility=Visibility(d.get("visibility", "public")),
-                       message=str(d.get("message", "")),
+                       message=str(d.get("message", "")), answer=d.get("answer"),
                        suggested_score=None if suggested is None else float(suggested),
                        details=dict(d.get("details") or {}))
 

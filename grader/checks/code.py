@@ -558,12 +558,22 @@ def _fb(check: Any, status: Status, text: str) -> str:
     return f"{pre} ({text})" if pre and text else (pre or text)
 
 
+def _mentions(code: Any, name: str) -> bool:
+    """Whether any code cell names ``name`` as an identifier (a function it never names cannot exist)."""
+    pattern = re.compile(r"(?<![\w.])" + re.escape(name) + r"(?!\w)")
+    return any(pattern.search(cell.source) for cell in code)
+
+
 def grade_function(check: Any, question: Any, ctx: Any) -> CheckResult:
     p: FunctionParams = check.params
     base = dict(name=check.name, max_score=check.points, visibility=check.visibility)
     refusal = _refusal(ctx)
     if refusal:
         return CheckResult(score=0.0, status=Status.ERROR, message=f"code not run: {refusal}", **base)
+    if not _mentions(ctx.document.code, p.function):
+        # no code names the function at all: nothing to run (saves a sandbox job per question)
+        return CheckResult(score=0.0, status=Status.MISSING,
+                           message=_fb(check, Status.MISSING, f"function {p.function} is not defined"), **base)
     entry = question_job(question, ctx)
     if check.id in entry["build_errors"]:
         return CheckResult(score=0.0, status=Status.NEEDS_REVIEW,
