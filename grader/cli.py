@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="lint the rubric and prove it against its own key")
     v.add_argument("rubric", metavar="RUBRIC")
+    v.add_argument("--no-code", action="store_true",
+                   help="do not run the reference code through the code checks")
+    _sandbox_flags(v)
     return p
 
 
@@ -242,10 +245,18 @@ def _validate(args: Any) -> int:
     from grader.rubric.load import load_rubric
     from grader.selftest import run_selftest
 
+    from grader.batch.run import start_sandbox
+
     started = time.perf_counter()
-    rubric = load_rubric(args.rubric)
-    with MathService(processes=1, timeout_s=rubric.limits.math_timeout_s, seed=rubric.seed) as math:
-        count, failures = run_selftest(rubric, math)
+    # the reference code is run as a hand-in through the code checks: the sandbox starts first
+    sandbox = None if args.no_code else start_sandbox(args.trust_submissions, not args.no_namespaces, 1)
+    try:
+        rubric = load_rubric(args.rubric)
+        with MathService(processes=1, timeout_s=rubric.limits.math_timeout_s, seed=rubric.seed) as math:
+            count, failures = run_selftest(rubric, math, sandbox)
+    finally:
+        if sandbox is not None:
+            sandbox.close()
     for f in failures:
         print(f, file=sys.stderr)
     n_checks = sum(len(q.checks) for q in rubric.questions)

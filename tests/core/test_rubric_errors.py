@@ -132,3 +132,20 @@ def test_the_exam_rubric_loads(exam_rubric):
     assert ids == ["1", "2.1", "2.2", "3", "4.1", "4.2", "5", "6", "7.1", "7.2", "7.3", "B1", "B2", "B3", "B4", "B5"]
     assert exam_rubric.max_score == 40
     assert sum(q.points for q in exam_rubric.questions if q.part == "A") == 30
+
+
+
+def test_validate_runs_the_reference_through_the_code_checks(tmp_path, capsys, root):
+    """A reference whose own answer fails its checks is a rubric bug: validate says so."""
+    import os
+    import shutil
+
+    shutil.copytree(os.path.join(root, "rubrics"), tmp_path / "rubrics")
+    ref = tmp_path / "rubrics" / "final_exam" / "reference.py"
+    text = ref.read_text(encoding="utf-8")
+    broken = text.replace("c = 1e4", "c = 1.0")
+    assert broken != text
+    ref.write_text(broken, encoding="utf-8")
+    assert main(["validate", str(tmp_path / "rubrics" / "final_exam.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "question B5" in err and "<reference: reference.py>" in err
