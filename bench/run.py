@@ -89,9 +89,21 @@ def _tree(root: int, kids: dict[int, list[int]]) -> list[int]:
     return out
 
 
+def code_state() -> str:
+    """HEAD plus a hash of uncommitted changes under grader/ (others edit the same checkout)."""
+    import hashlib
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        diff = subprocess.run(["git", "diff", "HEAD", "--", "grader"], cwd=ROOT, capture_output=True).stdout
+        return f"{head}+{hashlib.sha1(diff).hexdigest()[:8]}" if diff else head
+    except OSError:
+        return "?"
+
+
 def run_measured(cmd: list[str], log: str, env: dict | None = None, cwd: str = ROOT,
                  interval: float = 0.05) -> dict:
     """Run cmd; wall, CPU of the reaped tree (wait4), peak summed RSS/PSS of the live tree."""
+    code0 = code_state()
     peak = {"rss": 0, "pss": 0, "one": 0, "procs": 0, "own": 0, "jobs": 0}
     cmdlines: dict[int, bool] = {}
 
@@ -138,7 +150,8 @@ def run_measured(cmd: list[str], log: str, env: dict | None = None, cwd: str = R
             "peak_tree_rss_mb": round(peak["rss"] / 2**20, 1), "peak_tree_pss_mb": round(peak["pss"] / 2**20, 1),
             "peak_single_rss_mb": round(peak["one"] / 2**20, 1),
             "peak_own_rss_mb": round(peak["own"] / 2**20, 1), "peak_jobs_rss_mb": round(peak["jobs"] / 2**20, 1), "max_procs": peak["procs"],
-            "rc": proc.returncode, "loadavg_before": round(load0, 2), "log": os.path.relpath(log, ROOT)}
+            "rc": proc.returncode, "loadavg_before": round(load0, 2), "log": os.path.relpath(log, ROOT),
+            "grader_code": code0, "grader_code_changed_during_run": code_state() != code0}
 
 
 # ------------------------------------------------------------------------------------ results.json
@@ -259,7 +272,8 @@ def class_runs(sizes: list[int], jobs: int, seed: int, runaway: bool, report: di
             kinds.setdefault(manifest.get(sub["id"], {}).get("kind", "?"), []).append(sub.get("duration_s") or 0.0)
         entry["duration_by_kind_s"] = {k: {"n": len(v), "sum": round(sum(v), 2), "max": round(max(v), 2)}
                                        for k, v in sorted(kinds.items())}
-        print(f"   wall {m['wall_s']} s  = {entry['handins_per_s']} hand-ins/s   (target: 1000 in <= 60 s, >= 16/s)")
+        print(f"   wall {m['wall_s']} s  = {entry['handins_per_s']} hand-ins/s   (target: 1000 in <= 60 s, >= 16/s)"
+              f"   [grader code {m['grader_code']}{', CHANGED during the run' if m['grader_code_changed_during_run'] else ''}]")
         print(f"   per hand-in duration_s: p50 {s['p50_s']} s  p95 {s['p95_s']} s  max {s['max_s']} s  "
               f"(sum {s['sum_duration_s']} s over {s['n']})")
         print(f"   CPU of the tree {m['cpu_s']} s (user {m['user_s']}, sys {m['sys_s']}); load avg before {m['loadavg_before']}")
@@ -284,6 +298,9 @@ def class_runs(sizes: list[int], jobs: int, seed: int, runaway: bool, report: di
             m2 = run_measured(grade_cmd(rubric, [data], out, jobs), os.path.join(OUT, f"{tag}.rerun.log"), env_profile())
             same = diff_results(res, load_results(out))
             entry["rerun"] = {"run": m2, "ratio": round(m2["wall_s"] / m["wall_s"], 4), "diffs": same}
+            if m2["grader_code"] != m["grader_code"] or m2["grader_code_changed_during_run"]:
+                print(f"   WARNING: the grader's code changed between the runs ({m['grader_code']} -> {m2['grader_code']}):"
+                      " a cache keyed on the code is rightly not reused; rerun for a cache figure")
             print(f"   cache re-run (nothing changed): {m2['wall_s']} s = {100 * m2['wall_s'] / m['wall_s']:.1f} % "
                   f"of the first run (target <= 5 %); results {'identical' if not same else 'DIFFER: ' + '; '.join(same)}")
             with open(os.path.join(OUT, f"{tag}.rerun.log"), errors="replace") as f:
@@ -299,6 +316,8 @@ def class_runs(sizes: list[int], jobs: int, seed: int, runaway: bool, report: di
             shutil.rmtree(out1, ignore_errors=True)
             m1 = run_measured(grade_cmd(rubric, [data], out1, 1), os.path.join(OUT, f"{tag}-j1.log"), env_profile())
             diffs = diff_results(res, load_results(out1)) if m1["rc"] == 0 else [f"rc={m1['rc']}"]
+            if m1["grader_code"] != m["grader_code"]:
+                diffs.append(f"(grader code changed between the runs: {m['grader_code']} -> {m1['grader_code']})")
             entry["jobs1"] = {"run": m1, "diffs": diffs}
             print(f"   --jobs 1: wall {m1['wall_s']} s (speed-up of --jobs {jobs}: {m1['wall_s'] / m['wall_s']:.2f}x); "
                   f"results {'identical to --jobs ' + str(jobs) if not diffs else 'DIFFER: ' + '; '.join(diffs)}")
