@@ -167,7 +167,7 @@ def write_class(n, out, runaway=True):
         s, e, b, _ = variant(i, runaway)
         with open(os.path.join(d, f"student{i:04d}.json"), "w") as f:
             json.dump({"softmax_answer": s, "eta_answer": e, "beta_answer": b}, f)
-    return sub, os.path.join(out, f"expected-{n}.json")
+    return sub, os.path.join(out, f"expected-{tag}.json")
 
 
 def prepare_nbgrader(course, answers):
