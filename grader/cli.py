@@ -12,7 +12,7 @@ import sys
 import time
 from typing import Any, Sequence
 
-from grader import __version__
+from grader import __version__, profile
 from grader.errors import GraderError, RubricError
 
 EXIT_OK, EXIT_RUBRIC, EXIT_USAGE = 0, 1, 2
@@ -141,6 +141,9 @@ def _grade(args: Any, paths: list[str], public_only: bool) -> int:
         _print_check(run)
         return EXIT_OK
     write_reports(outcome, args.out)
+    if profile.ENABLED:
+        print(profile.line(wall_s=round(time.perf_counter() - profile.T0, 3), handins=outcome.total,
+                           graded=len(outcome.graded), cached=outcome.cached), file=sys.stderr)
     if not args.quiet:
         _print_table(run, outcome.rubric)
     print(f"graded {len(outcome.graded)} hand-in(s), reused {outcome.cached} from the cache"

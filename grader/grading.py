@@ -6,6 +6,7 @@ import time
 import traceback
 from typing import Any
 
+from grader import profile
 from grader.checks import registry
 from grader.context import GradeContext
 from grader.errors import HandInError
@@ -28,7 +29,8 @@ def grade_submission(rubric: Rubric, item: HandIn | Empty, *, math: Any, sandbox
                                 message="no hand-in file (.ipynb or .py) in this folder", sandbox_tier=tier)
     files = tuple(_rel(item, f) for f in item.files)
     try:
-        document = read_handin(item)
+        with profile.stage("read"):
+            document = read_handin(item)
     except HandInError as exc:
         return _failed(rubric, item, str(exc), tier, files, started)
     return grade_document(rubric, item, document, math=math, sandbox=sandbox, public_only=public_only,
@@ -66,7 +68,8 @@ def _grade_check(check: CheckSpec, question: Question, ctx: GradeContext) -> Che
                            visibility=check.visibility, message="hidden: graded after the deadline",
                            details={"hidden": True})
     try:
-        return registry.get(check.kind).grade(check, question, ctx)
+        with profile.stage(f"check:{check.kind}"):
+            return registry.get(check.kind).grade(check, question, ctx)
     except Exception as exc:  # a bug in a check kind: never a silent zero, a person looks
         return CheckResult(name=check.name, score=0.0, max_score=check.points, status=Status.NEEDS_REVIEW,
                            visibility=check.visibility,

@@ -12,6 +12,7 @@ import threading
 from dataclasses import replace
 from typing import Any
 
+from grader import profile
 from grader.answers.extract import Statement
 from grader.checks.written import Outcome, evaluate
 from grader.results import Status
@@ -52,6 +53,7 @@ class MathService:
             with self._lock:
                 if key in self._memo:
                     self.hits += 1
+                    profile.count("math_memo_hits")
                     return _rebind(self._memo[key], cands)
                 event = self._pending.get(key)
                 if event is None:
@@ -59,7 +61,8 @@ class MathService:
                     break
             event.wait()   # another thread is computing the same verdict
         try:
-            outcome = self._compute(check, cands)
+            with profile.stage("math_compute"):
+                outcome = self._compute(check, cands)
             with self._lock:
                 self.misses += 1
                 self._memo[key] = _unbind(outcome, cands)

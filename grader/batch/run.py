@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from grader import __version__
+from grader import __version__, profile
 from grader.batch.cache import ResultCache, grader_version, open_cache
 from grader.handin.discover import Empty, UsageError, discover
 from grader.handin.model import HandIn
@@ -84,23 +84,30 @@ def grade_run(opts: GradeOptions, *, progress_factory: Callable[[int, int], tupl
     for p in opts.paths:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or folder")
-    items = discover(list(opts.paths))
+    profile.add("startup", started - profile.T0)
+    with profile.stage("discover"):
+        items = discover(list(opts.paths))
     cache = None
-    if opts.cache and not opts.public_only:
-        cache = open_cache(opts.out, opts.rubric, grader_version(__version__), salt=f"trust={opts.trust_submissions}")
     done: dict[int, SubmissionResult] = {}
-    if cache is not None:
-        for i, item in enumerate(items):
-            hit = cache.get(item)
-            if hit is not None:
-                done[i] = hit
+    with profile.stage("cache_lookup"):
+        if opts.cache and not opts.public_only:
+            cache = open_cache(opts.out, opts.rubric, grader_version(__version__),
+                               salt=f"trust={opts.trust_submissions}")
+        if cache is not None:
+            for i, item in enumerate(items):
+                hit = cache.get(item)
+                if hit is not None:
+                    done[i] = hit
     todo = [i for i in range(len(items)) if i not in done]
     jobs = jobs_for(opts)
-    sandbox = start_sandbox(opts.trust_submissions, opts.namespaces, jobs) if todo and opts.executor == "local" \
-        else None
+    with profile.stage("sandbox_start"):
+        sandbox = start_sandbox(opts.trust_submissions, opts.namespaces, jobs) \
+            if todo and opts.executor == "local" else None
     outcome: GradeOutcome | None = None
     try:
-        rubric = load_rubric(opts.rubric)
+        with profile.stage("rubric_load"):
+            # with nothing left to grade (the cache key covers the rubric), the checks need not compile
+            rubric = load_rubric(opts.rubric, compile_checks=bool(todo))
         reviews = []
         if opts.reviews:
             from grader.review import read_reviews
@@ -157,7 +164,7 @@ def _grade_todo(opts: GradeOptions, rubric: Rubric, items: list[HandIn | Empty],
         from grader.mathservice import MathService
 
         with MathService(processes=jobs, timeout_s=rubric.limits.math_timeout_s,
-                         memory_mb=rubric.limits.memory_mb, seed=rubric.seed) as math:
+                         memory_mb=rubric.limits.memory_mb, seed=rubric.seed) as math, profile.stage("grading"):
             results, complete = grade_batch(rubric, subset, jobs=jobs, math=math, sandbox=sandbox,
                                             public_only=opts.public_only, progress=progress, store=store)
     by_id = {r.id: r for r in results}
@@ -171,4 +178,5 @@ def _grade_todo(opts: GradeOptions, rubric: Rubric, items: list[HandIn | Empty],
 def write_reports(outcome: GradeOutcome, out: str) -> list[Any]:
     from grader.report import write_all
 
-    return write_all(outcome.run, outcome.rubric, out)
+    with profile.stage("report"):
+        return write_all(outcome.run, outcome.rubric, out)

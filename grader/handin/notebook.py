@@ -11,8 +11,6 @@ import json
 import os
 import re
 
-import nbformat
-
 from grader.errors import HandInError
 from grader.handin.model import CodeCell, Section, read_text
 
@@ -32,6 +30,8 @@ def heading_key(text: str) -> str:
 
 def read_notebook(path: str) -> tuple[dict[str, Section], tuple[CodeCell, ...], tuple[str, ...]]:
     name = os.path.basename(path)
+    import nbformat   # imported on first use: a fully cached run never reads a notebook
+
     raw = read_text(path, MAX_NOTEBOOK_BYTES)
     try:
         nb = nbformat.reads(raw, as_version=4)

@@ -73,8 +73,9 @@ def _type_ok(value: Any, types: tuple[type, ...]) -> bool:
 
 
 class _Loader:
-    def __init__(self, path: str):
+    def __init__(self, path: str, compile_checks: bool = True):
         self.path = path
+        self.compile_checks = compile_checks
         self.problems: list[Problem] = []
 
     def error(self, node: Any, key: Any, message: str, hint: str = "") -> None:
@@ -113,10 +114,10 @@ class _Loader:
         return Limits(**{**{f.name: getattr(base, f.name) for f in dc_fields(Limits)}, **values})
 
     def symbols(self, node: Any, inherited: Any) -> Any:
+        if not isinstance(node, YDict) or not self.compile_checks:
+            return inherited
         from grader.maths import Symbols
 
-        if not isinstance(node, YDict):
-            return inherited
         try:
             own = Symbols.from_decls(dict(node))
         except ValueError as exc:
@@ -148,8 +149,13 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def load_rubric(path: str | os.PathLike[str]) -> Rubric:
-    """Read, validate and compile a rubric; raise RubricError listing every problem."""
+def load_rubric(path: str | os.PathLike[str], *, compile_checks: bool = True) -> Rubric:
+    """Read, validate and compile a rubric; raise RubricError listing every problem.
+
+    ``compile_checks=False`` reads the structure only (ids, titles, points, check names),
+    without the check kinds' own compilation (no expected value is parsed, no symbol
+    declared): for re-writing reports from cached results of this very rubric.
+    """
     path = os.fspath(path)
     try:
         data = open(path, "rb").read()
@@ -160,7 +166,7 @@ def load_rubric(path: str | os.PathLike[str]) -> Rubric:
     except UnicodeDecodeError as exc:
         raise RubricError([Problem(Location(path), f"the rubric is not UTF-8 text ({exc.reason})")]) from None
     root, problems = load_yaml(text, path)
-    ld = _Loader(path)
+    ld = _Loader(path, compile_checks)
     ld.problems.extend(problems)
     if root is None:
         raise RubricError(ld.problems)
@@ -316,7 +322,7 @@ def _check(ld: _Loader, cc: CompileContext, node: Any, qid: str, index: int, lim
     raw = YDict({k: v for k, v in node.items() if k not in CHECK_KEYS})
     raw.loc, raw.key_locs, raw.value_locs, raw.raw = node.loc, node.key_locs, node.value_locs, node.raw
     n_before = len(cc.problems)
-    params = kind.compile(raw, cc)
+    params = kind.compile(raw, cc) if ld.compile_checks else None
     if len(cc.problems) > n_before:
         return None
     return CheckSpec(
