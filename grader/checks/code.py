@@ -29,7 +29,7 @@ source of a reference-module function, sent the same way).
 
 ``pytest``: ``test: path/to/test_file.py::test_name`` (relative to the rubric file). The instructor's
 test runs in the PARENT with a ``student`` fixture whose attribute calls (``student.softmax(z)``) each
-run in a sandbox job and return plain data, an ``rng`` fixture (seeded numpy Generator) and ``seed``.
+run in a child of the hand-in's sandbox run (the cells are not run again) and return plain data, an ``rng`` fixture (seeded numpy Generator) and ``seed``.
 Pass -> full points; a failed assert -> incorrect with the assertion message.
 """
 
@@ -95,7 +95,7 @@ class Case:
 
 @dataclass(frozen=True, slots=True)
 class FunctionParams:
-    function: str
+    function: str                 # the function's name, or the variable's (``variable`` mode)
     cases: tuple[Case, ...]
     reference: str | None
     property: str | None
@@ -103,6 +103,9 @@ class FunctionParams:
     compare: Compare
     credit: str
     seed: int
+    variable: bool = False
+    expect: Any = None
+    has_expect: bool = False
 
 
 ARG_TAGS = {"array", "uniform", "normal", "integer", "choice", "distinct", "tuple", "callable", "reference"}
@@ -184,8 +187,10 @@ def _compile_compare(raw: Any, cc: CompileContext, node: Any) -> Compare:
 class FunctionKind:
     name = "function"
     fields = {
-        "function": Field((str,), True, "the student's function name"),
-        "cases": Field((list,), True, "inputs: [{args, kwargs, let, expect, repeat}]"),
+        "function": Field((str,), False, "the student's function name"),
+        "variable": Field((str,), False, "a module-level value of the student's code (instead of function)"),
+        "expect": Field((str, int, float, bool, list, dict), False, "variable mode: the expected value"),
+        "cases": Field((list,), False, "inputs: [{args, kwargs, let, expect, repeat}] (function mode)"),
         "reference": Field((str,), False, "reference-module function computing the expected output"),
         "property": Field((str,), False, "reference-module function judging the output: prop(out, *args)"),
         "pick": Field((int,), False, "compare output[pick] (e.g. -1) instead of the whole output"),
@@ -195,9 +200,14 @@ class FunctionKind:
     }
 
     def compile(self, raw: Mapping[str, Any], cc: CompileContext) -> FunctionParams | None:
+        if "variable" in raw:
+            return self._compile_variable(raw, cc)
         fn = raw.get("function")
         if not isinstance(fn, str) or not fn.isidentifier():
-            cc.error(raw, "function", "function must be a Python identifier (the student's function name)")
+            cc.error(raw, "function", "function must be a Python identifier (the student's function name)",
+                     "or write variable: NAME to read a module-level value")
+        if "expect" in raw:
+            cc.error(raw, "expect", "a check-level 'expect' is for variable checks; put it in a case")
         ref_path = cc.reference
         ref_funcs = None
         if ref_path and os.path.isfile(ref_path):
@@ -264,8 +274,42 @@ class FunctionKind:
                               credit=credit if credit in ("all", "fraction") else "all",
                               seed=seed if isinstance(seed, int) else 0)
 
+    def _compile_variable(self, raw: Mapping[str, Any], cc: CompileContext) -> FunctionParams | None:
+        name = raw.get("variable")
+        if not isinstance(name, str) or not name.isidentifier():
+            cc.error(raw, "variable", "variable must be a Python identifier (a module-level name)")
+        for k in ("function", "cases", "seed", "credit"):
+            if k in raw:
+                cc.error(raw, k, f"'{k}' does not apply to a variable check",
+                         "write expect: VALUE, reference: NAME or property: NAME")
+        ref_path = cc.reference
+        ref_names = None
+        if ref_path and os.path.isfile(ref_path):
+            try:
+                ref_names = set(vars(load_reference(ref_path)))
+            except Exception as e:
+                cc.error(raw, None, f"the reference module {ref_path} cannot be imported: {type(e).__name__}: {e}")
+        for key in ("reference", "property"):
+            v = raw.get(key)
+            if v is not None:
+                if not ref_path:
+                    cc.error(raw, key, f"'{key}' needs a top-level 'reference:' file in the rubric")
+                elif ref_names is not None and v not in ref_names:
+                    cc.error(raw, key, f"the reference module has no '{v}'")
+        has_expect = "expect" in raw
+        if not has_expect and not raw.get("reference") and not raw.get("property"):
+            cc.error(raw, None, "a variable check needs expect: VALUE, reference: NAME or property: NAME")
+        pick = raw.get("pick")
+        return FunctionParams(function=str(name), cases=(), reference=raw.get("reference"),
+                              property=raw.get("property"), pick=pick if isinstance(pick, int) else None,
+                              compare=_compile_compare(raw.get("compare"), cc, raw), credit="all", seed=0,
+                              variable=True, expect=_freeze(raw.get("expect")), has_expect=has_expect)
+
     def grade(self, check: Any, question: Any, ctx: Any) -> CheckResult:
-        return grade_function(check, question, ctx)
+        try:
+            return grade_function(check, question, ctx)
+        finally:
+            release_session(check, ctx)
 
 
 class _Frozen(tuple):
@@ -397,19 +441,59 @@ def _refusal(ctx: Any) -> str | None:
     return None
 
 
+SESSION_KEY = "sandbox-session"
+SANDBOX_KINDS = ("function", "pytest")
+
+
+def _sandbox_checks(ctx: Any) -> list[Any]:
+    """The hand-in's checks that may run code, in grading order (hidden ones skipped in self-checks)."""
+    from grader.results import Visibility as V
+    return [c for q in ctx.rubric.questions for c in q.checks
+            if c.kind in SANDBOX_KINDS and not (ctx.public_only and c.visibility is V.HIDDEN)]
+
+
+def hand_in_session(ctx: Any) -> Any:
+    """The hand-in's ONE sandbox run (opened on first use: the student's cells run once, under the
+    largest limits of the rubric's code checks; each question then asks for its own)."""
+    s = ctx.cache.get(SESSION_KEY)
+    if s is None:
+        from grader.sandbox import job_from_code
+        checks = _sandbox_checks(ctx) or [None]
+        lim = _max_limits([c for c in checks if c is not None]) if checks[0] is not None else None
+        job = job_from_code(ctx.document.code, [], lim)
+        s = ctx.sandbox.open(job.cells, lim, job.module_name, job.notes)
+        ctx.cache[SESSION_KEY] = s
+    return s
+
+
+def release_session(check: Any, ctx: Any) -> None:
+    """After the hand-in's last code check, end its sandbox run (and free its worker slot)."""
+    s = ctx.cache.get(SESSION_KEY)
+    if s is None:
+        return
+    checks = _sandbox_checks(ctx)
+    if not checks or checks[-1] is check or checks[-1].id == check.id:
+        s.close()
+
+
 def question_job(question: Any, ctx: Any) -> dict[str, Any]:
-    """Run (once per hand-in and question) one job with the calls of every function check."""
+    """Run (once per hand-in and question) the calls of every function check of the question, in
+    one child of the hand-in's sandbox run."""
     key = f"code-job:{question.id}"
     if key in ctx.cache:
         return ctx.cache[key]
-    from grader.sandbox import Call, job_from_code
+    from grader.sandbox import Call
 
-    checks = _code_checks(question)
+    checks = [c for c in _code_checks(question) if _mentions(ctx.document.code, c.params.function)]
     ref = load_reference(ctx.rubric.reference) if ctx.rubric.reference else None
     built: dict[str, tuple[list[BuiltCase], list[int], int]] = {}
     calls = []
     build_errors: dict[str, str] = {}
     for c in checks:
+        if c.params.variable:
+            built[c.id] = ([BuiltCase("the value", (), {}, 0)], [], len(calls))
+            calls.append(Call(c.params.function, get=True))
+            continue
         try:
             cases, seed = build_cases(c, ctx.rubric, ref)
         except Exception as e:  # rubric/reference mistake: never the student's fault
@@ -417,8 +501,7 @@ def question_job(question: Any, ctx: Any) -> dict[str, Any]:
             continue
         built[c.id] = (cases, seed, len(calls))
         calls += [Call(c.params.function, bc.args, bc.kwargs) for bc in cases]
-    job = job_from_code(ctx.document.code, calls, _max_limits(checks))
-    result = ctx.sandbox.run(job)
+    result = hand_in_session(ctx).run(calls, _max_limits(checks or _code_checks(question)))
     entry = {"built": built, "result": result, "ref": ref, "build_errors": build_errors}
     ctx.cache[key] = entry
     return entry
@@ -491,18 +574,35 @@ def _where(err: Mapping[str, Any]) -> str:
     return f" ({w['origin']}, line {w['line']})" if w else ""
 
 
-def _call_failure(fn: str, res: Any, call: Any, cells_note: str) -> _Verdict:
+def exhausted_message(fn: str, res: Any) -> str:
+    """One wording for every 'ran out of time or memory' (which limit hit first can differ between
+    two runs of the same runaway code, so the verdict and its words must not depend on it)."""
+    lim = getattr(res, "limits", None) or {}
+    bits = []
+    if lim:
+        bits.append(f"time limit {lim['cpu_s']:g} s CPU / {lim['wall_s']:g} s wall-clock, "
+                    f"memory limit {lim['memory_mb']} MB")
+    text = "it ran out of time or memory" + (f" ({bits[0]})" if bits else "")
+    if getattr(res, "in_cells", False):
+        pending = [c for c in res.cells if c.ok is None]
+        where = f" {pending[0].origin}" if pending else ""
+        return f"{fn}: your code did not finish running{where}: {text}"
+    return f"{fn} did not finish: {text}"
+
+
+def _call_failure(fn: str, res: Any, call: Any, cells_note: str, what: str = "function") -> _Verdict:
     """Turn a non-value call outcome into a verdict with a message naming the cause."""
     if call.kind == "missing":
-        return _Verdict(Status.MISSING, f"function {fn} is not defined" + cells_note)
+        return _Verdict(Status.MISSING, f"{what} {fn} is not defined" + cells_note)
     if call.kind == "error":
         err = call.error or {}
         if err.get("memory"):
-            return _Verdict(Status.TIMEOUT, f"{fn} ran out of memory (memory limit){_where(err)}")
+            return _Verdict(Status.TIMEOUT, exhausted_message(fn, res))
         if err.get("exit"):
             return _Verdict(Status.ERROR, f"{fn} called sys.exit() / raised SystemExit{_where(err)}")
         if err.get("type") == "UnusableValue":
-            return _Verdict(Status.ERROR, f"{fn} returned an unusable value: {err.get('message')}")
+            return _Verdict(Status.ERROR, f"{fn} returned an unusable value: {err.get('message')}"
+                            if what == "function" else f"{fn} is not plain data: {err.get('message')}")
         if err.get("type") == "NotCallable":
             return _Verdict(Status.ERROR, err.get("message") or f"{fn} is not a function")
         return _Verdict(Status.ERROR, f"{fn} raised {err.get('type')}: {err.get('message')}{_where(err)}")
@@ -510,7 +610,7 @@ def _call_failure(fn: str, res: Any, call: Any, cells_note: str) -> _Verdict:
         return _Verdict(Status.ERROR, f"{fn} returned an unusable value ({call.message})")
     # noresult: the job stopped before this call reported
     if res.exhausted:
-        return _Verdict(Status.TIMEOUT, f"{fn}: {res.death()}")
+        return _Verdict(Status.TIMEOUT, exhausted_message(fn, res))
     if res.infra_error:
         return _Verdict(Status.NEEDS_REVIEW, f"{fn}: {res.death()}")
     died = res.death() or "the process ended without a result"
@@ -570,10 +670,11 @@ def grade_function(check: Any, question: Any, ctx: Any) -> CheckResult:
     refusal = _refusal(ctx)
     if refusal:
         return CheckResult(score=0.0, status=Status.ERROR, message=f"code not run: {refusal}", **base)
+    what = "variable" if p.variable else "function"
     if not _mentions(ctx.document.code, p.function):
         # no code names the function at all: nothing to run (saves a sandbox job per question)
         return CheckResult(score=0.0, status=Status.MISSING,
-                           message=_fb(check, Status.MISSING, f"function {p.function} is not defined"), **base)
+                           message=_fb(check, Status.MISSING, f"{what} {p.function} is not defined"), **base)
     entry = question_job(question, ctx)
     if check.id in entry["build_errors"]:
         return CheckResult(score=0.0, status=Status.NEEDS_REVIEW,
@@ -588,7 +689,7 @@ def grade_function(check: Any, question: Any, ctx: Any) -> CheckResult:
         call = res.calls[offset + k]
         try:
             if call.kind != "value":
-                raise _call_failure(p.function, res, call, notes)
+                raise _call_failure(p.function, res, call, notes, what)
             out = call.value
             if p.pick is not None:
                 if type(out) not in (list, tuple) and not isinstance(out, np.ndarray):
@@ -598,6 +699,16 @@ def grade_function(check: Any, question: Any, ctx: Any) -> CheckResult:
                 out = out[p.pick]
             if p.property:
                 frac, msg = _judge_property(getattr(ref, p.property), out, bc)
+            elif p.variable:
+                if p.has_expect:
+                    exp = _plain(p.expect)
+                else:
+                    exp = getattr(ref, p.reference)
+                    exp = exp() if callable(exp) else exp
+                    if p.pick is not None:
+                        exp = exp[p.pick]
+                ok, msg = compare_values(out, exp, p.compare)
+                frac = 1.0 if ok else 0.0
             else:
                 case = p.cases[bc.ci]
                 if case.has_expect:
@@ -617,7 +728,7 @@ def grade_function(check: Any, question: Any, ctx: Any) -> CheckResult:
                 first_fail = (bc, v)
     n = len(cases)
     details: dict[str, Any] = {"seed": seed, "cases": n, "passed_share": round(fraction_sum / n, 6) if n else 0.0,
-                               "function": p.function, "sandbox_tier": res.tier}
+                               what: p.function, "sandbox_tier": res.tier}
     if res.notes:
         details["notes"] = list(res.notes)[:10]
     if res.stdout:

@@ -5,15 +5,16 @@ Rubric key: ``test: final_exam/test_part_b.py::test_name`` (path relative to the
 The test module is loaded in the parent with pytest's assertion rewriting (so a failed
 ``assert`` explains itself). Its test function gets fixtures by parameter name:
 
-- ``student``: ``student.softmax(z)`` runs ONE sandbox job (the student's cells, then that call)
-  and returns the decoded plain data (numpy arrays, numbers, lists...). A missing function
+- ``student``: ``student.softmax(z)`` runs that one call in its own child of the hand-in's sandbox
+  run (the student's cells ran once, shared with the function checks) and returns the decoded plain data (numpy arrays, numbers, lists...). A missing function
   raises ``StudentMissing``, a raising/exiting one ``StudentError``, an exhausted one
   ``StudentTimeout``; the check maps them to ``missing``/``error``/``timeout``.
 - ``rng``: ``numpy.random.Generator`` seeded from the rubric seed and the check id (recorded).
 - ``seed``: that seed; ``reference``: the rubric's reference module (trusted side).
 
 Pass -> full points (``correct``); a failed assert -> ``incorrect`` with the assertion message;
-any other exception of the test on the student's values -> ``error``.
+any other exception of the test on the student's values -> ``error``. Object addresses
+(``<function all at 0x7f..>``) are stripped from messages, so a result never depends on the run.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import ast
 import inspect
 import os
+import re
 import threading
 import types
 import zlib
@@ -33,6 +35,12 @@ from grader.checks.registry import CompileContext, Field, register
 from grader.results import CheckResult, Status
 
 MAX_CALLS = 64
+_ADDR = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _stable(msg: str) -> str:
+    """Messages must not depend on the run: drop object addresses (`<function all at 0x7f..>`)."""
+    return _ADDR.sub("", msg)
 _LOCK = threading.Lock()
 _CACHE: dict[str, tuple[float, types.ModuleType]] = {}
 
@@ -93,14 +101,13 @@ class StudentProxy:
             raise AttributeError(name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            from grader.sandbox import Call, job_from_code
-            from grader.checks.code import _call_failure, _cells_note
+            from grader.sandbox import Call
+            from grader.checks.code import _call_failure, _cells_note, hand_in_session
 
             self._calls += 1
             if self._calls > MAX_CALLS:
                 raise RuntimeError(f"the test made more than {MAX_CALLS} student calls")
-            job = job_from_code(self._ctx.document.code, [Call(name, args, kwargs)], self._limits)
-            res = self._ctx.sandbox.run(job)
+            res = hand_in_session(self._ctx).run([Call(name, args, kwargs)], self._limits)
             out = res.calls[0]
             self.log.append({"fn": name, "outcome": out.kind, "wall_s": round(res.wall_s, 4)})
             if out.kind == "value":
@@ -143,6 +150,13 @@ class PytestKind:
         return PytestParams(path, test)
 
     def grade(self, check: Any, question: Any, ctx: Any) -> CheckResult:
+        from grader.checks.code import release_session
+        try:
+            return self._grade(check, question, ctx)
+        finally:
+            release_session(check, ctx)
+
+    def _grade(self, check: Any, question: Any, ctx: Any) -> CheckResult:
         from grader.checks.code import _fb, _refusal, load_reference
 
         base = dict(name=check.name, max_score=check.points, visibility=check.visibility)
@@ -161,17 +175,17 @@ class PytestKind:
             fn(**kwargs)
         except StudentProblem as e:
             st = e.status
-            return CheckResult(score=0.0, status=st, message=_fb(check, st, str(e)),
+            return CheckResult(score=0.0, status=st, message=_fb(check, st, _stable(str(e))),
                                details={**details, "calls": proxy.log}, **base)
         except AssertionError as e:
-            msg = str(e).strip() or "assertion failed"
+            msg = _stable(str(e)).strip() or "assertion failed"
             msg = "\n".join(msg.splitlines()[:6])[:600]
             return CheckResult(score=0.0, status=Status.INCORRECT, message=_fb(check, Status.INCORRECT, msg),
                                details={**details, "calls": proxy.log}, **base)
         except Exception as e:  # the test could not use the student's values
             return CheckResult(score=0.0, status=Status.ERROR,
                                message=_fb(check, Status.ERROR, f"the test could not use your result: "
-                                                                f"{type(e).__name__}: {str(e)[:300]}"),
+                                                                f"{type(e).__name__}: {_stable(str(e))[:300]}"),
                                details={**details, "calls": proxy.log}, **base)
         return CheckResult(score=float(check.points), status=Status.CORRECT, message=_fb(check, Status.CORRECT, ""),
                            details={**details, "calls": proxy.log}, **base)

@@ -11,8 +11,8 @@ See docs/security.md for the tiers and layers.
 """
 
 from grader.sandbox.codec import BadValue, Callable_ as InstructorCallable
-from grader.sandbox.session import (Call, CallOutcome, Cell, CellOutcome, Job, JobResult, Sandbox,
+from grader.sandbox.session import (Call, CallOutcome, Cell, CellOutcome, Job, JobResult, Sandbox, Session,
                                     SandboxRefused, job_from_code, strip_magics)
 
-__all__ = ["Sandbox", "SandboxRefused", "Job", "Cell", "Call", "JobResult", "CallOutcome", "CellOutcome",
+__all__ = ["Sandbox", "Session", "SandboxRefused", "Job", "Cell", "Call", "JobResult", "CallOutcome", "CellOutcome",
            "InstructorCallable", "BadValue", "job_from_code", "strip_magics"]

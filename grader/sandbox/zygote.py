@@ -262,10 +262,15 @@ def _uid_processes(uid):
     return n
 
 
-def apply_rlimits(lim, root):
+def apply_rlimits(lim, root, cells_cpu_s=None):
+    """The worker's limits; returns the address-space size before student code (the base every
+    question child's memory limit is counted from). CPU: soft = the cells' budget, hard = the
+    largest question budget + 1 (a question child sets its own, fresh counter)."""
     cpu = max(1, int(math.ceil(lim["cpu_s"])))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    mem = _vm_size() + int(lim["memory_mb"]) * (1 << 20)
+    soft = max(1, int(math.ceil(cells_cpu_s))) if cells_cpu_s else cpu
+    resource.setrlimit(resource.RLIMIT_CPU, (min(soft, cpu), cpu + 1))
+    base = _vm_size()
+    mem = base + int(lim["memory_mb"]) * (1 << 20)
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     nproc = int(lim["processes"]) if root else _uid_processes(os.getuid()) + int(lim["processes"])
     resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
@@ -273,6 +278,7 @@ def apply_rlimits(lim, root):
     resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_MEMLOCK, (0, 0))
+    return base
 
 
 # ------------------------------------------------------------------------------- value encoding
@@ -350,13 +356,39 @@ def decode_arg(x, cns):
 
 
 # ----------------------------------------------------------------------------------- the worker
+# ----------------------------------------------------------------------------------- the worker
+EXIT_MEMORY = 75                 # the harness itself ran out of memory (reported as exhaustion)
+RESERVE_BYTES = 8 << 20          # address space kept back so a MemoryError can still be reported
+_RESERVE = []
+
+
+def _take_reserve():
+    try:
+        if not _RESERVE:
+            _RESERVE.append(bytearray(RESERVE_BYTES))
+    except _BaseException:
+        pass
+
+
+def _free_reserve():
+    _RESERVE.clear()
+
+
 class _Out:
     def __init__(self, fd):
         self.fd = fd
 
     def send(self, obj):
-        with _clean_builtins():
-            self._send(obj)
+        try:
+            with _clean_builtins():
+                self._send(obj)
+        except _MemoryError:
+            _free_reserve()
+            try:
+                with _clean_builtins():
+                    self._send(obj)
+            except _MemoryError:
+                _os_exit(EXIT_MEMORY)
 
     def _send(self, obj):
         try:
@@ -373,6 +405,12 @@ class _Out:
 
 def _describe_exc(e, cellfiles):
     """Type, message, and the student's own cell/line (grader frames never shown)."""
+    if _isinstance(e, _MemoryError):
+        _free_reserve()
+        try:  # the frames hold what filled the memory (a runaway list): let it go before reporting
+            traceback.clear_frames(e.__traceback__)
+        except _BaseException:
+            pass
     try:
         msg = _str(e)[:500]
     except _BaseException:
@@ -396,7 +434,8 @@ def _describe_exc(e, cellfiles):
             "interrupt": _isinstance(e, _KeyboardInterrupt)}
 
 
-def run_job(job, out):
+def run_cells(job, out):
+    """Exec the student's cells in order as one module; returns (namespace, cell files)."""
     cellfiles = {}
     ns = {"__name__": job.get("module_name", "__main__"), "__builtins__": __builtins__}
     mod = types.ModuleType(ns["__name__"])
@@ -408,16 +447,40 @@ def run_job(job, out):
         cellfiles[fname] = cell.get("origin", f"cell {idx}")
         src = cell["source"]
         linecache.cache[fname] = (_len(src), None, src.splitlines(True), fname)
+        _take_reserve()
         try:
             code = compile(src, fname, "exec")
             exec(code, ns)
             out.send({"t": "cell", "i": idx, "ok": True})
         except _BaseException as e:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
             out.send({"t": "cell", "i": idx, "ok": False, "error": _describe_exc(e, cellfiles)})
+            e = None
+    return ns, cellfiles
+
+
+def run_calls(calls, ns, cellfiles, out):
+    """Make the calls (``fn``) and reads (``get``) of one question; one frame each, then done."""
     cns = {}
-    for i, call in enumerate(job.get("calls", [])):
-        name = call["fn"]
+    for i, call in enumerate(calls):
+        _take_reserve()
+        name = call.get("get") or call["fn"]
         fn = ns.get(name) if _type(ns) is _dict else None
+        if call.get("get"):
+            if name not in ns:
+                out.send({"t": "call", "i": i, "missing": True})
+                continue
+            try:
+                with _clean_builtins():
+                    enc = encode(fn)
+            except Unencodable as e:
+                out.send({"t": "call", "i": i, "error": {"type": "UnusableValue", "message": _str(e)}})
+                continue
+            except _BaseException as e:  # noqa: BLE001
+                out.send({"t": "call", "i": i, "error": {"type": "UnusableValue",
+                          "message": f"the value could not be read ({_type(e).__name__})"}})
+                continue
+            out.send({"t": "call", "i": i, "value": enc})
+            continue
         if fn is None:
             out.send({"t": "call", "i": i, "missing": True})
             continue
@@ -435,8 +498,9 @@ def run_job(job, out):
         try:
             value = fn(*args, **kwargs)
         except _BaseException as e:  # noqa: BLE001
-            out.send({"t": "call", "i": i, "error": _describe_exc(e, cellfiles),
-                      "wall_s": time.perf_counter() - t0})
+            err = _describe_exc(e, cellfiles)
+            e = None
+            out.send({"t": "call", "i": i, "error": err, "wall_s": time.perf_counter() - t0})
             continue
         try:
             with _clean_builtins():
@@ -445,9 +509,12 @@ def run_job(job, out):
             out.send({"t": "call", "i": i, "error": {"type": "UnusableValue", "message": _str(e)}})
             continue
         except _BaseException as e:  # noqa: BLE001
+            if _isinstance(e, _MemoryError):
+                _free_reserve()
             out.send({"t": "call", "i": i, "error": {"type": "UnusableValue",
                       "message": f"the returned value could not be read ({_type(e).__name__})"}})
             continue
+        value = None
         out.send({"t": "call", "i": i, "value": enc, "wall_s": time.perf_counter() - t0})
     out.send({"t": "done"})
 
@@ -459,14 +526,136 @@ def strip_environment(scratch):
     tempfile.tempdir = scratch
 
 
-def worker(job, fds, scratch, cfg, keeper_pid):
-    """Runs in the job's process: apply every layer, then run student code. Never returns."""
+# snapshots for the template loop, which runs after student code in the same process
+_fork, _wait4, _waitpid, _dup2, _close, _open = os.fork, os.wait4, os.waitpid, os.dup2, os.close, os.open
+_recv_fds, _setrlimit, _WNOHANG = socket.recv_fds, resource.setrlimit, os.WNOHANG
+_RLIMIT_CPU, _RLIMIT_AS = resource.RLIMIT_CPU, resource.RLIMIT_AS
+_sock_send = socket.socket.send
+
+
+def _flush_std():
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except _BaseException:
+        pass
+
+
+def question_child(q, ns, cellfiles, rfds, base_vm, wctl):
+    """In a fork of the post-cells worker: this question's limits, its pipes, its calls. Never returns."""
+    try:
+        cb = _clean_builtins()
+        cb.__enter__()
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        _close(wctl.detach())
+        signal.signal(signal.SIGXCPU, signal.SIG_DFL)
+        job_fd, res_fd, out_fd = rfds
+        with os.fdopen(job_fd, "rb") as f:
+            calls = _loads(f.read())
+        _dup2(out_fd, 1)
+        _dup2(out_fd, 2)
+        _dup2(res_fd, 3)
+        _close(res_fd)
+        _close(out_fd)
+        lim = q["limits"]
+        cpu = max(1, int(math.ceil(lim["cpu_s"])))
+        _setrlimit(_RLIMIT_CPU, (cpu, cpu + 1))
+        mem = base_vm + int(lim["memory_mb"]) * (1 << 20)
+        _setrlimit(_RLIMIT_AS, (mem, mem))
+        cb.__exit__(None, None, None)
+    except _BaseException:
+        _os_exit(71)
+    out = _Out(3)
+    try:
+        run_calls(calls, ns, cellfiles, out)
+    except _MemoryError:
+        _os_exit(EXIT_MEMORY)
+    except _BaseException:
+        pass
+    _flush_std()
+    _os_exit(0)
+
+
+def _reap_dead():
+    while True:
+        try:
+            p, _ = _waitpid(-1, _WNOHANG)
+        except ChildProcessError:
+            return
+        if p == 0:
+            return
+
+
+def template_loop(ns, cellfiles, wctl, base_vm):
+    """After the cells: fork one child per question from this state; report each child's end to
+    the keeper. Runs in the student's process (their code already ran here): it can only ever
+    spoil this hand-in's own results, never the parent's judgement."""
+    with _clean_builtins():
+        try:  # the template itself waits; its CPU soft limit was the cells' budget
+            soft, hard = resource.getrlimit(_RLIMIT_CPU)
+            _setrlimit(_RLIMIT_CPU, (hard, hard))
+        except _BaseException:
+            pass
+        nul = _open("/dev/null", os.O_RDWR)
+        _dup2(nul, 1)
+        _dup2(nul, 2)
+        _dup2(nul, 3)
+        _close(nul)
+        _sock_send(wctl, b'{"t": "ready"}')
+    while True:
+        with _clean_builtins():
+            data, fds, _, _ = _recv_fds(wctl, 65536, 3)
+            if not data:
+                _os_exit(0)
+            q = _loads(data)
+            if _len(fds) != 3:
+                for fd in fds:
+                    _close(fd)
+                _sock_send(wctl, _dumps({"t": "qend", "q": q.get("q"), "error": "bad request"}).encode())
+                continue
+            _reap_dead()               # killed leftovers are zombies until reaped: they count as processes
+            pid = _fork()
+        if pid == 0:
+            question_child(q, ns, cellfiles, fds, base_vm, wctl)
+        with _clean_builtins():
+            for fd in fds:
+                _close(fd)
+            while True:
+                try:
+                    _, wst, ru = _wait4(pid, 0)
+                    break
+                except InterruptedError:
+                    continue
+                except ChildProcessError:
+                    wst, ru = None, None
+                    break
+            _reap_dead()  # orphans re-parented here (PID 1 / subreaper)
+            rep = {"t": "qend", "q": q.get("q"), "cpu_s": (ru.ru_utime + ru.ru_stime) if ru else 0.0}
+            if wst is not None:
+                rep["exit"] = os.WEXITSTATUS(wst) if os.WIFEXITED(wst) else None
+                rep["signal"] = os.WTERMSIG(wst) if os.WIFSIGNALED(wst) else None
+            _sock_send(wctl, _dumps(rep).encode())
+
+
+EXIT_CPU = 76                    # the worker's own SIGXCPU handler (it may be PID 1: see worker)
+
+
+def _on_xcpu(signum, frame):
+    _os_exit(EXIT_CPU)
+
+
+def worker(job, fds, scratch, cfg, keeper_pid, wctl):
+    """Runs in the job's process: apply every layer, run the student's cells, then either the inline
+    calls (single job) or the template loop (one child per question). Never returns."""
     try:
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         if os.getppid() != keeper_pid and os.getpid() != 1:
             _os_exit(70)
+        _prctl(PR_SET_CHILD_SUBREAPER, 1)     # orphans of a question child stay in this tree
         for s in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGCHLD):
             signal.signal(s, signal.SIG_DFL)
+        # as PID 1 of its namespace the worker ignores a default-action SIGXCPU: end it explicitly
+        signal.signal(signal.SIGXCPU, _on_xcpu)
         try:
             os.setsid()
         except OSError:
@@ -477,14 +666,18 @@ def worker(job, fds, scratch, cfg, keeper_pid):
         os.dup2(fds["res"], res_fd)
         nul = os.open("/dev/null", os.O_RDONLY)
         os.dup2(nul, 0)
-        os.closerange(4, 65536)
+        if wctl is not None:
+            os.dup2(wctl.detach(), 4)
+            wctl = socket.socket(fileno=4)
+            wctl.set_inheritable(False)
+        os.closerange(5 if wctl is not None else 4, 65536)
         sys.stdout = open(1, "w", buffering=1, closefd=False, errors="replace")
         sys.stderr = open(2, "w", buffering=1, closefd=False, errors="replace")
         strip_environment(scratch)
         os.chdir(scratch)
         root = cfg["root"]
         lim = job["limits"]
-        apply_rlimits(lim, root and cfg["drop_uid"])
+        base_vm = apply_rlimits(lim, root and cfg["drop_uid"], job.get("cells_cpu_s"))
         if root and cfg["drop_uid"]:
             drop_root(SLOT_UID_BASE + int(job.get("slot", 0)))
         _prctl(PR_SET_NO_NEW_PRIVS, 1)
@@ -500,32 +693,71 @@ def worker(job, fds, scratch, cfg, keeper_pid):
         finally:
             _os_exit(71)
     out = _Out(res_fd)
+    ns, cellfiles = {}, {}
     try:
-        run_job(job, out)
+        ns, cellfiles = run_cells(job, out)
+        if wctl is None:
+            run_calls(job.get("calls") or [], ns, cellfiles, out)
+        else:
+            out.send({"t": "done"})
+    except _MemoryError:
+        _os_exit(EXIT_MEMORY)
     except BaseException:
         pass
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BaseException:
-        pass
+    _flush_std()
+    if wctl is not None:
+        try:
+            template_loop(ns, cellfiles, wctl, base_vm)
+        except BaseException:
+            pass
     _os_exit(0)
 
 
 # ----------------------------------------------------------------------------------- the keeper
 def _children_of(pid):
+    """Live children of pid (every thread's), from /proc/PID/task/*/children (no /proc scan)."""
     kids = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/stat", "rb") as f:
-                s = f.read()
-            if int(s[s.rindex(b")") + 2:].split()[1]) == pid:
-                kids.append(int(d))
-        except (OSError, ValueError):
-            pass
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/children", "rb") as f:
+                    kids += [int(x) for x in f.read().split()]
+            except (OSError, ValueError):
+                pass
+    except OSError:
+        pass
     return kids
+
+
+def _zombie(pid):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            s = f.read()
+        return s[s.rindex(b")") + 2:s.rindex(b")") + 3] in (b"Z", b"X")
+    except (OSError, ValueError):
+        return True
+
+
+def kill_tree(roots):
+    """SIGKILL the given processes and all their descendants (repeat until nothing live is left)."""
+    killed = set()
+    for _ in range(200):
+        todo, seen = list(roots), []
+        while todo:
+            p = todo.pop()
+            seen.append(p)
+            todo += _children_of(p)
+        live = [p for p in seen if not _zombie(p)]
+        if not live:
+            return len(killed)
+        for p in live:
+            try:
+                os.kill(p, signal.SIGKILL)
+                killed.add(p)
+            except OSError:
+                pass
+        time.sleep(0.001)
+    return len(killed)
 
 
 def kill_uid(uid):
@@ -571,76 +803,257 @@ def sweep(me, slot_uid):
     return killed
 
 
+def _proc_cpu(pid):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            s = f.read()
+        st = s[s.rindex(b")") + 2:].split()
+        return (int(st[11]) + int(st[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+class _Session:
+    """The keeper's view of one hand-in's worker: phases (cells, then one per question)."""
+
+    def __init__(self, ctl, wctl, wpid, me, use_ns, slot_uid):
+        self.ctl, self.wctl, self.wpid, self.me = ctl, wctl, wpid, me
+        self.use_ns, self.slot_uid = use_ns, slot_uid
+        self.wpfd = os.pidfd_open(wpid)
+        self.alive = True
+        self.wst = None
+        self.cpu0 = 0.0
+        self.dead_cpu = 0.0
+        self.final_swept = False
+
+    def reap_worker(self):
+        if self.wst is None:
+            _, self.wst = os.waitpid(self.wpid, 0)
+            r = resource.getrusage(resource.RUSAGE_CHILDREN)
+            self.dead_cpu = r.ru_utime + r.ru_stime - self.cpu0
+        self.alive = False
+
+    def kill_worker(self):
+        try:
+            os.kill(self.wpid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.reap_worker()
+
+    def leftovers(self):
+        """Descendants of the worker (orphans of a question) and our own children other than it."""
+        roots = [k for k in _children_of(self.me) if k != self.wpid]
+        if self.alive:
+            roots += _children_of(self.wpid)
+        return roots
+
+    def sweep_between(self):
+        roots = self.leftovers()
+        return kill_tree(roots) if roots else 0
+
+    def wait_phase(self, deadline, want):
+        """Wait for the worker's message `want` (ready / qend), its death, the deadline, or a kill
+        request from the parent. Returns (message or None, timed_out, killed_by_parent)."""
+        timed_out = killed = False
+        kill_at = None
+        while True:
+            now = time.monotonic()
+            if kill_at is not None and now >= kill_at:
+                self.kill_worker()                 # it does not report after its child was killed
+                return None, timed_out, killed
+            left = (deadline if kill_at is None else kill_at) - now
+            if left <= 0 and kill_at is None:
+                timed_out = True
+                if want != "qend":
+                    self.kill_worker()
+                    return None, True, killed
+                kill_tree(_children_of(self.wpid))
+                kill_at = time.monotonic() + 2.0
+                continue
+            watch = [self.wpfd, self.ctl] + ([self.wctl] if self.wctl is not None else [])
+            r, _, _ = select.select(watch, [], [], max(0.0, left))
+            if self.ctl in r:
+                try:
+                    m = self.ctl.recv(65536)
+                except OSError:
+                    m = b""
+                if not m:
+                    raise SystemExit               # the parent is gone
+                if json.loads(m).get("t") == "kill":
+                    killed = True
+                    if want != "qend":
+                        self.kill_worker()
+                        return None, timed_out, True
+                    kill_tree(_children_of(self.wpid))
+                    kill_at = time.monotonic() + 2.0
+            if self.wctl is not None and self.wctl in r:
+                try:
+                    m = self.wctl.recv(65536)
+                except OSError:
+                    m = b""
+                if m:
+                    try:
+                        msg = json.loads(m)
+                    except ValueError:
+                        msg = None
+                    if type(msg) is dict and msg.get("t") == want:
+                        return msg, timed_out, killed
+                    continue
+                self.kill_worker()                 # it closed the channel: treat as dead
+                return None, timed_out, killed
+            if self.wpfd in r:
+                self.reap_worker()
+                return None, timed_out, killed
+
+    def status_of_worker_death(self):
+        wst = self.wst
+        return {"exit": os.WEXITSTATUS(wst) if wst is not None and os.WIFEXITED(wst) else None,
+                "signal": os.WTERMSIG(wst) if wst is not None and os.WIFSIGNALED(wst) else None}
+
+
 def keeper(msg, fds, cfg):
-    """Trusted per-job supervisor, forked from the zygote. Never runs student code."""
-    status = {"ok": False}
-    st_fd = fds["status"]
+    """Trusted per-hand-in supervisor, forked from the zygote. Never runs student code.
+
+    Phases: the cells (worker W runs them once), then one per question the parent asks for (W forks
+    a child per question); each phase has its own wall deadline here and its own rlimits in the
+    process that runs it. One status message per phase on the control socket."""
+    st = {"ok": False}
+    ctl = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET, fileno=fds["ctl"])
+    scratch = None
+    ses = None
     try:
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         _prctl(PR_SET_CHILD_SUBREAPER, 1)
         os.setsid()
-        with os.fdopen(os.dup(fds["job"]), "rb") as f:
+        with os.fdopen(fds["job"], "rb") as f:
             job = json.loads(f.read())
-        os.close(fds["job"])
         lim = job["limits"]
         scratch = tempfile.mkdtemp(prefix="job-", dir=cfg["scratch_base"])
         os.chmod(scratch, 0o700)
-        status["scratch"] = scratch
         me = os.getpid()
         use_ns = cfg["namespaces"]
+        session = job.get("calls") is None
         if use_ns:
             flags = CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS
             if not cfg["root"]:
                 flags |= CLONE_NEWUSER
             if _libc.unshare(flags) != 0:
                 raise OSError(ctypes.get_errno(), "unshare")
+        kw, ww = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET) if session else (None, None)
         t0 = time.monotonic()
-        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         pid = os.fork()
         if pid == 0:
-            os.close(st_fd)
-            worker(job, fds, scratch, cfg, me)
+            ctl.close()
+            if kw is not None:
+                kw.close()
+            worker(job, fds, scratch, cfg, me, ww)
         os.close(fds["res"])
         os.close(fds["out"])
-        pfd = os.pidfd_open(pid)
-        deadline = t0 + float(lim["wall_s"])
-        timed_out = False
-        wst = None
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                timed_out = True
-                os.kill(pid, signal.SIGKILL)
-                _, wst = os.waitpid(pid, 0)
-                break
-            r, _, _ = select.select([pfd], [], [], left)
-            if r:
-                _, wst = os.waitpid(pid, 0)
-                break
-        wall = time.monotonic() - t0
-        os.close(pfd)
-        # with a PID namespace its teardown (W is its PID 1) kills everything, and K can no longer
-        # fork into it; without one, a helper kills every process of the slot uid
+        if ww is not None:
+            ww.close()
         slot_uid = (SLOT_UID_BASE + int(job.get("slot", 0))
                     if (cfg["root"] and cfg["drop_uid"] and not use_ns) else None)
-        killed = sweep(me, slot_uid)
-        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        status.update(ok=True, wall_s=wall, timed_out=timed_out, swept=killed,
-                      cpu_s=(r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime),
-                      maxrss_kb=r1.ru_maxrss,
-                      exit=os.WEXITSTATUS(wst) if os.WIFEXITED(wst) else None,
-                      signal=os.WTERMSIG(wst) if os.WIFSIGNALED(wst) else None)
+        ses = _Session(ctl, kw, pid, me, use_ns, slot_uid)
+        # ---- phase -1: the cells (and, for a single job, its calls)
+        cells_wall = float(job.get("cells_wall_s") or lim["wall_s"])
+        if session:
+            m, timed_out, killed = ses.wait_phase(t0 + cells_wall, "ready")
+        else:
+            m, timed_out, killed = ses.wait_phase(t0 + cells_wall, "never")
+            if not timed_out and not killed and ses.alive:
+                ses.reap_worker()
+        wall = time.monotonic() - t0
+        rep = {"t": "phase", "q": -1, "ok": True, "wall_s": wall, "timed_out": timed_out, "killed": killed,
+               "alive": ses.alive}
+        if ses.alive:
+            rep["cpu_s"] = _proc_cpu(pid)
+            ses.cpu0 = 0.0
+        else:
+            rep.update(ses.status_of_worker_death(), cpu_s=ses.dead_cpu)
+        if not ses.alive:
+            rep["swept"] = sweep(me, slot_uid)
+            ses.final_swept = True
+        else:
+            rep["swept"] = ses.sweep_between()
+        if not session:
+            return_status = rep
+            raise _Done(return_status)
+        ctl.send(json.dumps(rep).encode())
+        # ---- one phase per question
+        while True:
+            data, qfds, _, _ = socket.recv_fds(ctl, 65536, 3)
+            if not data:
+                break
+            req = json.loads(data)
+            if req.get("t") == "close":
+                break
+            if req.get("t") != "q" or len(qfds) != 3:
+                for fd in qfds:
+                    os.close(fd)
+                continue
+            q = req["q"]
+            if not ses.alive:
+                for fd in qfds:
+                    os.close(fd)
+                ctl.send(json.dumps({"t": "phase", "q": q, "ok": True, "alive": False, "dead": True,
+                                     "wall_s": 0.0, "cpu_s": 0.0}).encode())
+                continue
+            t1 = time.monotonic()
+            try:
+                socket.send_fds(ses.wctl, [json.dumps({"t": "q", "q": q, "limits": req["limits"]}).encode()], qfds)
+                sent = True
+            except OSError:
+                sent = False
+            for fd in qfds:
+                os.close(fd)
+            if sent:
+                m, timed_out, killed = ses.wait_phase(t1 + float(req["limits"]["wall_s"]), "qend")
+            else:
+                ses.kill_worker()
+                m, timed_out, killed = None, False, False
+            rep = {"t": "phase", "q": q, "ok": True, "wall_s": time.monotonic() - t1, "timed_out": timed_out,
+                   "killed": killed}
+            if m is not None:
+                rep.update(exit=m.get("exit") if type(m.get("exit")) is int else None,
+                           signal=m.get("signal") if type(m.get("signal")) is int else None,
+                           cpu_s=float(m["cpu_s"]) if type(m.get("cpu_s")) in (int, float) else 0.0)
+            else:
+                rep.update(exit=None, signal=None, cpu_s=0.0, lost=True)
+            if ses.alive:
+                rep["swept"] = ses.sweep_between()
+            else:
+                rep["swept"] = sweep(me, slot_uid)
+                ses.final_swept = True
+            rep["alive"] = ses.alive
+            ctl.send(json.dumps(rep).encode())
+        st = {"t": "closed", "ok": True}
+    except _Done as d:
+        st = d.status
     except BaseException as e:
-        status["error"] = repr(e)[:300]
+        st = {"t": "phase", "q": -1, "ok": False, "error": repr(e)[:300]}
     finally:
-        sc = status.get("scratch")
-        if sc:
-            shutil.rmtree(sc, ignore_errors=True)
-            status["scratch_removed"] = not os.path.exists(sc)
         try:
-            os.write(st_fd, json.dumps(status).encode())
+            if ses is not None and ses.alive:
+                ses.kill_worker()
+            if ses is None or not ses.final_swept:
+                n = sweep(os.getpid(), ses.slot_uid if ses is not None else None)
+                if n:
+                    st["swept"] = st.get("swept", 0) + n
+        except BaseException:
+            pass
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+            st["scratch_removed"] = not os.path.exists(scratch)
+        try:
+            ctl.send(json.dumps(st).encode())
         finally:
             os._exit(0)
+
+
+class _Done(Exception):
+    def __init__(self, status):
+        super().__init__()
+        self.status = status
 
 
 # ------------------------------------------------------------------------------------- probing
@@ -745,8 +1158,8 @@ def zygote(sock_fd, want_ns):
             if not data:
                 break
             msg = json.loads(data)
-            if msg["t"] == "run" and len(fds) == 4:
-                fmap = dict(zip(("job", "res", "out", "status"), fds))
+            if msg["t"] == "open" and len(fds) == 4:
+                fmap = dict(zip(("job", "ctl", "res", "out"), fds))
                 fds = []
                 pid = os.fork()
                 if pid == 0:

@@ -1,0 +1,177 @@
+"""One sandbox run per hand-in: cells once, one child per question, isolation, determinism, variables."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "security"))
+from sbxhelpers import HONEST, grade, scores, wait_no_survivors  # noqa: E402
+
+
+@pytest.fixture(scope="module", params=["detected", "no-namespaces"])
+def sb(request):
+    from grader.sandbox import Sandbox
+    with Sandbox.start(workers=2, namespaces=request.param == "detected") as box:
+        yield box
+
+
+def _delta(sb, before):
+    return {k: sb.counters.get(k, 0) - before.get(k, 0) for k in set(sb.counters) | set(before)}
+
+
+def _write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text)
+    return str(p)
+
+
+HONEST_SRC = open(HONEST).read()
+
+
+def test_one_run_per_handin(sb, rubric):
+    before = dict(sb.counters)
+    r = grade(HONEST, rubric, sb)
+    assert r.score == 10.0, scores(r)
+    d = _delta(sb, before)
+    # one keeper, one worker running the cells once; a child per question (B1-B5) + the pytest call
+    assert d.get("keepers") == 1 and d.get("sessions") == 1, d
+    assert d.get("question_children") == 6, d
+    assert not d.get("jobs"), d
+    assert not wait_no_survivors(sb)
+
+
+@pytest.mark.parametrize("poison", [
+    "import os\n    os._exit(0)",
+    "while True:\n        pass",
+    "xs = [0.0]\n    while True:\n        xs.append(xs[-1] + 1.0)",
+    "import os\n    os.fork(); os.fork()\n    while True:\n        pass",
+], ids=["os_exit", "loop", "memory", "fork_loop"])
+def test_question_isolation(sb, rubric, tmp_path, poison):
+    """B2's child dies or runs away: B1, B3, B4, B5 are graded as alone."""
+    src = HONEST_SRC.replace("def conv_as_matrix(k, n):\n", f"def conv_as_matrix(k, n):\n    {poison}\n", 1)
+    assert src != HONEST_SRC
+    t0 = time.monotonic()
+    r = grade(_write(tmp_path, "h.py", src), rubric, sb)
+    took = time.monotonic() - t0
+    s = scores(r)
+    by_q = {q.id: q for q in r.questions}
+    assert by_q["B2"].score == 0
+    assert r.score == 8.0, s
+    assert all(c.status.value == "correct" for q in r.questions if q.id != "B2" for c in q.checks), s
+    st = by_q["B2"].checks[0].status.value
+    assert st == ("error" if "_exit" in poison else "timeout"), by_q["B2"].checks[0].message
+    assert took < 4.0 + 3.0, took          # one question's wall limit (4 s), not one per question
+    assert not wait_no_survivors(sb)
+
+
+def test_cells_timeout_charged_once(sb, rubric, tmp_path):
+    src = HONEST_SRC + "\nwhile True:\n    pass\n"
+    before = dict(sb.counters)
+    t0 = time.monotonic()
+    r = grade(_write(tmp_path, "loop.py", src), rubric, sb)
+    took = time.monotonic() - t0
+    assert r.score == 0
+    msgs = {c.message for q in r.questions for c in q.checks}
+    assert {c.status.value for q in r.questions for c in q.checks} == {"timeout"}
+    assert all("did not finish running" in m and "loop.py" in m for m in msgs), msgs
+    assert took < 4.0 + 2.0, took          # the cells' 2 s CPU (4 s wall) once, not 6 times
+    d = _delta(sb, before)
+    assert d.get("sessions") == 1 and not d.get("question_children"), d
+
+
+def test_runaway_verdict_does_not_depend_on_which_limit_hits(sb):
+    """A list growing forever ends by memory or by CPU depending on the machine: same verdict."""
+    from grader.checks.code import _call_failure
+    from grader.rubric.model import Limits
+    from grader.sandbox import Call, Cell
+    code = ("def by_memory():\n    xs = []\n    while True:\n        xs.append(bytearray(1 << 20))\n"
+            "def by_cpu():\n    while True:\n        pass\n"
+            "def by_list():\n    xs = [0.0]\n    while True:\n        xs.append(xs[-1] + 1.0)\n")
+    lim = Limits(cpu_s=1, wall_s=3, memory_mb=200)
+    s = sb.open([Cell(code, "r.py")], lim)
+    try:
+        out = {}
+        for fn in ("by_memory", "by_cpu", "by_list"):
+            res = s.run([Call(fn)], lim)
+            v = _call_failure("f", res, res.calls[0], "")
+            out[fn] = (v.status.value, v.message)
+            assert res.exhausted or res.calls[0].error.get("memory"), (fn, res)
+        assert len(set(out.values())) == 1, out
+        assert out["by_cpu"][0] == "timeout" and "ran out of time or memory" in out["by_cpu"][1]
+        r = s.run([Call("by_memory"), Call("by_memory")], lim)   # reported twice: the reserve is back
+        assert [c.error.get("memory") for c in r.calls] == [True, True], r.calls
+    finally:
+        s.close()
+    assert not wait_no_survivors(sb)
+
+
+def test_pytest_messages_have_no_addresses():
+    from grader.checks.pytest_bridge import _stable
+    assert _stable("assert <function all at 0x7f3a2b1c> is x") == "assert <function all> is x"
+
+
+VAR_RUBRIC = """title: variables
+reference: ref.py
+limits: {cpu_s: 2, wall_s: 4, memory_mb: 512, processes: 16, output_kb: 64}
+questions:
+  - id: V
+    points: 6
+    checks:
+      - {kind: function, name: eta, points: 1, variable: eta, expect: 2}
+      - {kind: function, name: beta, points: 1, variable: beta, reference: beta_value, compare: {rtol: 0, atol: 1.0e-12}}
+      - {kind: function, name: w, points: 1, variable: w, reference: make_w}
+      - {kind: function, name: gone, points: 1, variable: gone, expect: 1}
+      - {kind: function, name: fn, points: 1, variable: f, expect: 1}
+      - {kind: function, name: last, points: 1, variable: w, pick: -1, expect: 3.0}
+"""
+
+
+def test_variable_mode(sb, tmp_path):
+    from grader.grading import grade_document
+    from grader.handin.discover import discover
+    from grader.handin.read import read_handin
+    from grader.rubric.load import load_rubric
+    import grader.checks.code  # noqa: F401
+    (tmp_path / "ref.py").write_text("import numpy as np\nbeta_value = 0.5\n"
+                                     "def make_w():\n    return np.array([1.0, 2.0, 3.0])\n")
+    (tmp_path / "r.yaml").write_text(VAR_RUBRIC)
+    rubric = load_rubric(str(tmp_path / "r.yaml"))
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "h.py").write_text("import numpy as np\neta = 4 / 2\nbeta = 0.5\nw = np.arange(1, 4) * 1.0\n"
+                              "def f():\n    return 1\n# gone\n")
+    (h,) = discover([str(sub / "h.py")])
+    before = dict(sb.counters)
+    r = grade_document(rubric, h, read_handin(h), math=None, sandbox=sb)
+    got = {c.name: (c.status.value, c.message) for q in r.questions for c in q.checks}
+    assert [got[k][0] for k in ("eta", "beta", "w", "gone", "fn", "last")] == \
+        ["correct", "correct", "correct", "missing", "error", "correct"], got
+    assert "variable gone is not defined" in got["gone"][1]
+    assert "not plain data" in got["fn"][1]
+    d = _delta(sb, before)
+    assert d.get("sessions") == 1 and d.get("question_children") == 1, d
+
+
+def test_variable_rubric_mistakes(tmp_path):
+    from grader.errors import RubricError
+    from grader.rubric.load import load_rubric
+    import grader.checks.code  # noqa: F401
+    (tmp_path / "ref.py").write_text("x = 1\n")
+    (tmp_path / "r.yaml").write_text("""title: t
+reference: ref.py
+questions:
+  - id: V
+    points: 1
+    checks:
+      - {kind: function, variable: eta, cases: [{args: [1]}]}
+      - {kind: function, variable: beta}
+      - {kind: function, variable: gamma, reference: nope}
+""")
+    with pytest.raises(RubricError) as e:
+        load_rubric(str(tmp_path / "r.yaml"))
+    text = str(e.value)
+    assert "does not apply to a variable check" in text and "needs expect" in text and "no 'nope'" in text
