@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel hand-ins (default: all cores)")
     _sandbox_flags(g)
     g.add_argument("--quiet", action="store_true", help="no progress bar and no table")
+    g.add_argument("--assignment-folder", metavar="NAME",
+                   help="MarkUs repo checkouts: read only <group>/NAME/ (the assignment's repository folder)")
     g.add_argument("--no-cache", action="store_true", help="grade everything again (ignore and refresh DIR/.cache)")
     g.add_argument("--reviews", metavar="FILE", help="merge a filled review CSV (from `grader review`)")
     g.add_argument("--executor", choices=("local", "dask"), default="local",
@@ -119,7 +121,8 @@ def _options(args: Any, paths: list[str], public_only: bool) -> Any:
                         jobs=getattr(args, "jobs", 0) or 0, cache=not getattr(args, "no_cache", False),
                         reviews=getattr(args, "reviews", None), executor=getattr(args, "executor", "local"),
                         scheduler=getattr(args, "scheduler", None), trust_submissions=args.trust_submissions,
-                        namespaces=not args.no_namespaces, public_only=public_only)
+                        namespaces=not args.no_namespaces, public_only=public_only,
+                        assignment_folder=getattr(args, "assignment_folder", None))
 
 
 def _grade(args: Any, paths: list[str], public_only: bool) -> int:

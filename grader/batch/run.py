@@ -40,6 +40,7 @@ class GradeOptions:
     trust_submissions: bool = False
     namespaces: bool = True
     public_only: bool = False
+    assignment_folder: str | None = None   # MarkUs repo checkouts: each group's <folder>/ is its hand-in
 
 
 @dataclass(slots=True)
@@ -86,7 +87,7 @@ def grade_run(opts: GradeOptions, *, progress_factory: Callable[[int, int], tupl
             raise UsageError(f"{p}: no such file or folder")
     profile.add("startup", started - profile.T0)
     with profile.stage("discover"):
-        items = discover(list(opts.paths))
+        items = discover(list(opts.paths), folder=opts.assignment_folder)
     cache = None
     done: dict[int, SubmissionResult] = {}
     with profile.stage("cache_lookup"):

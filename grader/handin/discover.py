@@ -5,6 +5,9 @@
 - a folder of sub-folders (a MarkUs export: one folder per group): one hand-in per
   sub-folder, id = the sub-folder's name kept exactly; a sub-folder with no hand-in file
   (empty, or only ``.gitkeep``) is listed as ``no_submission``;
+- with ``folder="A1"`` (MarkUs's repository folder, for repo checkouts laid out as
+  ``<group>/A1/...`` beside other assignments' folders and ``markus-hooks/``), only each
+  group's ``A1/`` is its hand-in;
 - a ``.zip`` of any of these: extracted safely (no path escape, size and count caps,
   UTF-8 names even without the zip's UTF-8 flag, as MarkUs writes them), then as a folder.
 """
@@ -38,7 +41,9 @@ class UsageError(GraderError):
     """A PATH that does not exist or is not a hand-in (exit status 2)."""
 
 
-def discover(paths: list[str], workdir: str | None = None) -> list[HandIn | Empty]:
+def discover(paths: list[str], workdir: str | None = None, folder: str | None = None) -> list[HandIn | Empty]:
+    if folder is not None and (os.path.isabs(folder) or ".." in folder.replace("\\", "/").split("/")):
+        raise UsageError(f"--assignment-folder must be a relative folder name, not {folder!r}")
     found: list[HandIn | Empty] = []
     for path in paths:
         if not os.path.exists(path):
@@ -46,7 +51,7 @@ def discover(paths: list[str], workdir: str | None = None) -> list[HandIn | Empt
         if os.path.isfile(path) and path.lower().endswith(".zip"):
             target = tempfile.mkdtemp(prefix="grader-zip-", dir=workdir)
             extract_zip(path, target)
-            found.extend(_folder(target, display_root=os.path.basename(path)))
+            found.extend(_folder(target, display_root=os.path.basename(path), folder=folder))
         elif os.path.isfile(path):
             if not path.endswith(HANDIN_SUFFIXES):
                 raise UsageError(f"{path}: not a hand-in (expected .ipynb, .py, a folder or a .zip)")
@@ -54,33 +59,38 @@ def discover(paths: list[str], workdir: str | None = None) -> list[HandIn | Empt
             found.append(HandIn(id=stem, path=path, root=os.path.abspath(path),
                                 files=(os.path.abspath(path),)))
         else:
-            found.extend(_folder(path, display_root=path))
+            found.extend(_folder(path, display_root=path, folder=folder))
     _check_unique(found)
     return found
 
 
-def _folder(folder: str, display_root: str) -> list[HandIn | Empty]:
-    entries = sorted(os.listdir(folder))
-    direct = [e for e in entries if e.endswith(HANDIN_SUFFIXES) and os.path.isfile(os.path.join(folder, e))]
-    subdirs = [e for e in entries if os.path.isdir(os.path.join(folder, e)) and not e.startswith(".")
+def _folder(path: str, display_root: str, folder: str | None = None) -> list[HandIn | Empty]:
+    if folder is not None and os.path.isdir(os.path.join(path, folder)):
+        # a single group's checkout: its assignment folder is the hand-in
+        return [_group(os.path.join(path, folder), display_root,
+                       name=os.path.basename(os.path.normpath(os.path.abspath(path))))]
+    entries = sorted(os.listdir(path))
+    direct = [e for e in entries if e.endswith(HANDIN_SUFFIXES) and os.path.isfile(os.path.join(path, e))]
+    subdirs = [e for e in entries if os.path.isdir(os.path.join(path, e)) and not e.startswith(".")
                and e not in ("__pycache__", ".ipynb_checkpoints")]
-    if direct or not subdirs:
-        name = os.path.basename(os.path.normpath(os.path.abspath(folder)))
-        files = tuple(handin_files(folder))
-        if not files:
-            return [Empty(id=name, path=display_root)]
-        return [HandIn(id=name, path=display_root, root=os.path.abspath(folder), files=files)]
-    # an export: one hand-in per group folder
+    if (direct or not subdirs) and folder is None:
+        name = os.path.basename(os.path.normpath(os.path.abspath(path)))
+        return [_group(path, display_root, name=name)]
+    # an export (or repo checkouts): one hand-in per group folder
     out: list[HandIn | Empty] = []
     for group in subdirs:
-        gpath = os.path.join(folder, group)
-        files = tuple(handin_files(gpath))
-        shown = os.path.join(display_root, group)
-        if files:
-            out.append(HandIn(id=group, path=shown, root=os.path.abspath(gpath), files=files))
-        else:
-            out.append(Empty(id=group, path=shown))
+        gpath = os.path.join(path, group)
+        if folder is not None:
+            gpath = os.path.join(gpath, folder)
+        out.append(_group(gpath, os.path.join(display_root, group), name=group))
     return out
+
+
+def _group(path: str, shown: str, name: str) -> HandIn | Empty:
+    files = tuple(handin_files(path)) if os.path.isdir(path) else ()
+    if not files:
+        return Empty(id=name, path=shown)
+    return HandIn(id=name, path=shown, root=os.path.abspath(path), files=files)
 
 
 def _check_unique(found: list[HandIn | Empty]) -> None:

@@ -147,3 +147,24 @@ def _clear_utf8_flags(path):
             struct.pack_into("<H", data, i + off, flags & ~0x800)
             i = data.find(sig, i + 4)
     path.write_bytes(bytes(data))
+
+
+def test_markus_repo_checkouts_read_only_the_assignment_folder(tmp_path):
+    repos = tmp_path / "checkouts"
+    for group in ("group_0001", "Team Rocket"):
+        nb_file(repos / group / "A2" / "final_exam.ipynb", [new_markdown_cell("### Answer 1\n$z$")])
+        (repos / group / "A1").mkdir()
+        (repos / group / "A1" / "old.py").write_text("answer_1 = 'old'\n")
+        (repos / group / "markus-hooks").mkdir()
+        (repos / group / "markus-hooks" / "pre-commit.py").write_text("print('hook')\n")
+    (repos / "no_a2" / "A1").mkdir(parents=True)
+    (repos / "no_a2" / "A1" / "x.py").write_text("answer_1 = 'x'\n")
+    items = {i.id: i for i in discover([str(repos)], folder="A2")}
+    assert set(items) == {"group_0001", "Team Rocket", "no_a2"}
+    assert isinstance(items["no_a2"], Empty)
+    assert [os.path.relpath(f, repos) for f in items["Team Rocket"].files] == [os.path.join("Team Rocket", "A2", "final_exam.ipynb")]
+    # one group's checkout given directly
+    (single,) = discover([str(repos / "group_0001")], folder="A2")
+    assert single.id == "group_0001" and single.files[0].endswith(os.path.join("A2", "final_exam.ipynb"))
+    with pytest.raises(UsageError):
+        discover([str(repos)], folder="../etc")
