@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--quiet", action="store_true", help="no progress bar and no table")
     g.add_argument("--assignment-folder", metavar="NAME",
                    help="MarkUs repo checkouts: read only <group>/NAME/ (the assignment's repository folder)")
+    g.add_argument("--group-list", metavar="CSV",
+                   help="MarkUs group list (group,user1,...): records members; absent groups are no_submission")
     g.add_argument("--no-cache", action="store_true", help="grade everything again (ignore and refresh DIR/.cache)")
     g.add_argument("--reviews", metavar="FILE", help="merge a filled review CSV (from `grader review`)")
     g.add_argument("--executor", choices=("local", "dask"), default="local",
@@ -122,7 +124,8 @@ def _options(args: Any, paths: list[str], public_only: bool) -> Any:
                         reviews=getattr(args, "reviews", None), executor=getattr(args, "executor", "local"),
                         scheduler=getattr(args, "scheduler", None), trust_submissions=args.trust_submissions,
                         namespaces=not args.no_namespaces, public_only=public_only,
-                        assignment_folder=getattr(args, "assignment_folder", None))
+                        assignment_folder=getattr(args, "assignment_folder", None),
+                        group_list=getattr(args, "group_list", None))
 
 
 def _grade(args: Any, paths: list[str], public_only: bool) -> int:

@@ -113,6 +113,7 @@ class SubmissionResult:
     sandbox_tier: str | None = None
     files: tuple[str, ...] = ()
     duration_s: float = 0.0
+    members: tuple[str, ...] = ()      # from a group list (--group-list), when given
 
     def question(self, qid: str) -> QuestionResult:
         for q in self.questions:
@@ -136,6 +137,8 @@ class SubmissionResult:
             out["sandbox_tier"] = self.sandbox_tier
         if self.files:
             out["files"] = list(self.files)
+        if self.members:
+            out["members"] = list(self.members)
         out["duration_s"] = round(self.duration_s, 4)
         return out
 

@@ -34,7 +34,8 @@ def submission_from_json(d: Mapping[str, Any]) -> SubmissionResult:
                             pending_review=float(d.get("pending_review", 0.0)),
                             questions=tuple(question_from_json(q) for q in d.get("questions", ())),
                             message=str(d.get("message", "")), sandbox_tier=d.get("sandbox_tier"),
-                            files=tuple(d.get("files", ())), duration_s=float(d.get("duration_s", 0.0)))
+                            files=tuple(d.get("files", ())), duration_s=float(d.get("duration_s", 0.0)),
+                            members=tuple(d.get("members", ())))
 
 
 def run_from_json(d: Mapping[str, Any]) -> RunResult:

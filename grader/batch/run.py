@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
 from grader import __version__, profile
@@ -41,6 +41,7 @@ class GradeOptions:
     namespaces: bool = True
     public_only: bool = False
     assignment_folder: str | None = None   # MarkUs repo checkouts: each group's <folder>/ is its hand-in
+    group_list: str | None = None          # MarkUs group list CSV: members, and groups missing from the export
 
 
 @dataclass(slots=True)
@@ -88,6 +89,13 @@ def grade_run(opts: GradeOptions, *, progress_factory: Callable[[int, int], tupl
     profile.add("startup", started - profile.T0)
     with profile.stage("discover"):
         items = discover(list(opts.paths), folder=opts.assignment_folder)
+        groups = None
+        if opts.group_list:
+            from grader.handin.groups import read_group_list
+
+            groups = read_group_list(opts.group_list)
+            found = {it.id for it in items}
+            items += [Empty(id=g, path="(not in the export)") for g in groups if g not in found]
     cache = None
     done: dict[int, SubmissionResult] = {}
     with profile.stage("cache_lookup"):
@@ -126,6 +134,8 @@ def grade_run(opts: GradeOptions, *, progress_factory: Callable[[int, int], tupl
         finally:
             finish()
         results = [done[i] for i in sorted(done)]
+        if groups:
+            results = [replace(r, members=groups.get(r.id, ())) for r in results]
         if reviews:
             from grader.review import apply_reviews
 

@@ -168,3 +168,23 @@ def test_markus_repo_checkouts_read_only_the_assignment_folder(tmp_path):
     assert single.id == "group_0001" and single.files[0].endswith(os.path.join("A2", "final_exam.ipynb"))
     with pytest.raises(UsageError):
         discover([str(repos)], folder="../etc")
+
+
+def test_group_list_adds_members_and_reports_absent_groups(tmp_path):
+    import json
+
+    from grader.cli import main
+
+    exp = tmp_path / "export"
+    (exp / "group_0001").mkdir(parents=True)
+    (exp / "group_0001" / "final_exam.py").write_text("answer_2_1 = 2\n")
+    (tmp_path / "A1_group_list.csv").write_text("group_0001,c5bennet,c8shosta\nTeam Rocket,jessie01,james02\n",
+                                               encoding="utf-8")
+    rubric = os.path.join(os.path.dirname(__file__), "..", "..", "rubrics", "final_exam.yaml")
+    out = tmp_path / "out"
+    assert main(["grade", rubric, str(exp), "--out", str(out), "--quiet",
+                 "--group-list", str(tmp_path / "A1_group_list.csv")]) == 0
+    subs = {s["id"]: s for s in json.loads((out / "results.json").read_text())["submissions"]}
+    assert subs["group_0001"]["members"] == ["c5bennet", "c8shosta"]
+    assert subs["group_0001"]["question" + "s"][1]["status"] == "correct"
+    assert subs["Team Rocket"]["status"] == "no_submission" and subs["Team Rocket"]["members"] == ["jessie01", "james02"]
