@@ -603,7 +603,9 @@ class Session:
         t_start = time.perf_counter()
         q = self.questions
         self.questions += 1
-        sb._count("question_children")
+        sb._count("questions")
+        if not all(c.get for c in calls):     # reads of values only are answered by the worker itself
+            sb._count("question_children")
         jfd = os.memfd_create(f"q-{self.jid}-{q}", os.MFD_CLOEXEC)
         os.write(jfd, json.dumps([_call_json(c) for c in calls]).encode())
         os.lseek(jfd, 0, os.SEEK_SET)

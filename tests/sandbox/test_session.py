@@ -153,7 +153,8 @@ def test_variable_mode(sb, tmp_path):
     assert "variable gone is not defined" in got["gone"][1]
     assert "not plain data" in got["fn"][1]
     d = _delta(sb, before)
-    assert d.get("sessions") == 1 and d.get("question_children") == 1, d
+    assert d.get("sessions") == 1 and d.get("questions") == 1, d
+    assert not d.get("question_children"), d      # value reads need no child: no student code runs
 
 
 def test_variable_rubric_mistakes(tmp_path):
