@@ -1,20 +1,41 @@
-"""Seeded random-point evaluation that respects declarations (ranges, integers, sequences)."""
+"""Seeded random-point evaluation that respects declarations (ranges, integers, sequences).
+
+A point's integer and real values come from the sampler's seeded stream; a sequence term ``x_k`` drawn at
+point ``n`` comes from its own stream seeded by (seed, n, x, k), so a point's values never depend on which
+expression was evaluated first. The value of an expression at a point is therefore a pure function of
+(expression, symbols, seed, n, the point's values): ``Sampler.evaluate`` caches it per worker process (an
+exam's expected value is sampled once for a whole class), and computes it with ``numeric`` (closures
+built once per expression), falling back to sympy (``doit``/``evalf``) wherever the fast path cannot vouch
+for the value.
+"""
 from __future__ import annotations
 
 import cmath
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import sympy
 from sympy import Indexed, Product, Sum
 
+from . import numeric
 from .symbols import SymbolDecl, Symbols
 
 MAX_TERMS = 1_000
 TARGET_POINTS = 10
 MAX_ATTEMPTS = 60
+CACHE_LIMIT = 200_000       # cached values per worker process (then the cache starts afresh)
+
+# {(symbols, seed): {(expr, point key): complex | None}}; see the module docstring
+_VALUES: dict = {}
+_SIZE = [0]
+STATS = {"hits": 0, "computed": 0, "fast": 0, "slow": 0}
+
+
+def clear_cache() -> None:
+    _VALUES.clear()
+    _SIZE[0] = 0
 
 
 @lru_cache(maxsize=256)
@@ -46,6 +67,8 @@ class Point:
     ints: dict
     reals: dict
     seq: dict
+    n: int = 0                               # the draw's number in its sampler
+    key: tuple = field(default=(), repr=False)   # (n, ints, reals) as drawn: what a value depends on
 
     def describe(self, names: set[str]) -> str:
         items = []
@@ -72,7 +95,13 @@ class Sampler:
 
     def __init__(self, exprs: list, symbols: Symbols, seed: int) -> None:
         self.symbols = symbols
+        self.seed = seed
         self.rng = random.Random(seed)
+        self.drawn = 0
+        values = _VALUES.get((symbols, seed))
+        if values is None:
+            values = _VALUES[(symbols, seed)] = {}
+        self._values = values
         free: set = set()
         int_syms: set = set()
         for e in exprs:
@@ -107,13 +136,16 @@ class Sampler:
             ints[s] = sympy.Integer(self.rng.randint(lo, hi))
         reals = {}
         for s in sorted(self.real_syms, key=lambda x: x.name):
-            reals[s] = self._real(_decl(self.symbols, s.name))
-        return Point(ints, reals, {})
+            reals[s] = self._real(_decl(self.symbols, s.name), self.rng)
+        n = self.drawn
+        self.drawn += 1
+        return Point(ints, reals, {}, n, (n, tuple(ints.items()), tuple(reals.items())))
 
-    def _real(self, d: SymbolDecl):
+    @staticmethod
+    def _real(d: SymbolDecl, rng: random.Random):
         lo, hi = d.sample_range()
         for _ in range(20):
-            v = round(self.rng.uniform(lo, hi), 3)
+            v = round(rng.uniform(lo, hi), 3)
             if lo < 0 < hi and abs(v) < 0.05:
                 continue
             if v == 0 and lo < hi:
@@ -127,6 +159,7 @@ class Sampler:
             return point.seq[key]
         name = f"{base}_{k}"
         d = self.symbols.get(name)
+        rng = random.Random(f"{self.seed}:{point.n}:{base}:{k}")
         v = None
         if d is not None and d.kind == "value":
             v = given_values(self.symbols).get(self.symbols.symbol(name))
@@ -135,19 +168,55 @@ class Sampler:
             if sym in point.reals:
                 v = point.reals[sym]
             else:
-                v = self._real(d)
+                v = self._real(d, rng)
                 point.reals[sym] = v
         if v is None:
-            v = self._real(_decl(self.symbols, base))
+            v = self._real(_decl(self.symbols, base), rng)
         point.seq[key] = v
         return v
 
     def evaluate(self, expr, point: Point) -> complex | None:
-        """Value of ``expr`` at ``point`` (None when undefined there)."""
+        """Value of ``expr`` at ``point`` (None when undefined there); cached per process."""
+        key = (expr, point.key)
+        values = self._values
+        try:
+            v = values[key]
+        except KeyError:
+            pass
+        else:
+            STATS["hits"] += 1
+            return v
+        v = self.compute(expr, point)
+        if _SIZE[0] >= CACHE_LIMIT:
+            clear_cache()
+            values = self._values = _VALUES.setdefault((self.symbols, self.seed), {})
+        values[key] = v
+        _SIZE[0] += 1
+        return v
+
+    def compute(self, expr, point: Point) -> complex | None:
+        """Value of ``expr`` at ``point``, uncached: the fast path, else sympy."""
+        STATS["computed"] += 1
+        c = numeric.compiled(expr)
+        if c is not None:
+            try:
+                v = c.value(point, self, MAX_TERMS)
+            except numeric.Fallback:
+                pass
+            except (TypeError, ValueError, ArithmeticError, AttributeError, RecursionError):
+                pass
+            else:
+                STATS["fast"] += 1
+                return v
+        return self.slow(expr, point)
+
+    def slow(self, expr, point: Point) -> complex | None:
+        """Value of ``expr`` at ``point`` with sympy (``doit`` and ``evalf``): the reference semantics."""
+        STATS["slow"] += 1
         e = expr
         try:
             if point.ints:
-                e = e.subs(point.ints) if self.has_big else e.xreplace(point.ints)
+                e = e.subs(point.ints) if e.has(Sum, Product) else e.xreplace(point.ints)
             if e.has(Sum, Product):
                 for big in e.atoms(Sum, Product):
                     for lim in big.limits:
