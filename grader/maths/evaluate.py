@@ -11,8 +11,10 @@ for the value.
 from __future__ import annotations
 
 import cmath
+import itertools
 import math
 import random
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -25,17 +27,43 @@ from .symbols import SymbolDecl, Symbols
 MAX_TERMS = 1_000
 TARGET_POINTS = 10
 MAX_ATTEMPTS = 60
-CACHE_LIMIT = 200_000       # cached values per worker process (then the cache starts afresh)
+CACHE_LIMIT = 100_000       # values cached per worker process (least recently used dropped first)
 
-# {(symbols, seed): {(expr, point key): complex | None}}; see the module docstring
-_VALUES: dict = {}
-_SIZE = [0]
+# {(group, expr, point key): complex | None}, group numbering (symbols, seed); see the module docstring
+_VALUES: OrderedDict = OrderedDict()
+_GROUPS: dict = {}
+_NUMBERS = itertools.count()
 STATS = {"hits": 0, "computed": 0, "fast": 0, "slow": 0}
 
 
 def clear_cache() -> None:
     _VALUES.clear()
-    _SIZE[0] = 0
+
+
+def _group(symbols: Symbols, seed: int) -> int:
+    g = _GROUPS.get((symbols, seed))
+    if g is None:
+        if len(_GROUPS) > 10_000:
+            _GROUPS.clear()
+            _VALUES.clear()
+        g = _GROUPS[(symbols, seed)] = next(_NUMBERS)
+    return g
+
+
+@lru_cache(maxsize=4096)
+def _analyse(e, symbols: Symbols) -> tuple[frozenset, frozenset, bool]:
+    """(free point symbols, symbols used in sum bounds or indices, has sequence terms) of one expression."""
+    free = frozenset(s for s in e.free_symbols if isinstance(s, sympy.Symbol) and not symbols.is_sequence(s.name))
+    int_syms: set = set()
+    for big in e.atoms(Sum, Product):
+        for lim in big.limits:
+            for b in lim[1:]:
+                int_syms |= b.free_symbols
+    indexed = e.atoms(Indexed)
+    for ind in indexed:
+        for ix in ind.indices:
+            int_syms |= ix.free_symbols
+    return free, frozenset(int_syms), bool(indexed)
 
 
 @lru_cache(maxsize=256)
@@ -98,28 +126,19 @@ class Sampler:
         self.seed = seed
         self.rng = random.Random(seed)
         self.drawn = 0
-        values = _VALUES.get((symbols, seed))
-        if values is None:
-            values = _VALUES[(symbols, seed)] = {}
-        self._values = values
+        self._group = _group(symbols, seed)
         free: set = set()
         int_syms: set = set()
+        self.has_indexed = False
         for e in exprs:
-            free |= {s for s in e.free_symbols
-                     if isinstance(s, sympy.Symbol) and not symbols.is_sequence(s.name)}
-            for big in e.atoms(Sum, Product):
-                for lim in big.limits:
-                    for b in lim[1:]:
-                        int_syms |= b.free_symbols
-            for ind in e.atoms(Indexed):
-                for ix in ind.indices:
-                    int_syms |= ix.free_symbols
+            f, b, ix = _analyse(e, symbols)
+            free |= f
+            int_syms |= b
+            self.has_indexed = self.has_indexed or ix
         self.free = free
         self.int_syms = {s for s in free if s in int_syms or s.is_integer}
         self.bound_syms = {s for s in free if s in int_syms}
         self.real_syms = free - self.int_syms
-        self.has_big = any(e.has(Sum, Product) for e in exprs)
-        self.has_indexed = any(e.has(Indexed) for e in exprs)
 
     @property
     def constant(self) -> bool:
@@ -177,21 +196,21 @@ class Sampler:
 
     def evaluate(self, expr, point: Point) -> complex | None:
         """Value of ``expr`` at ``point`` (None when undefined there); cached per process."""
-        key = (expr, point.key)
-        values = self._values
+        if not point.key:           # a point made by hand: not cacheable
+            return self.compute(expr, point)
+        key = (self._group, expr, point.key)
         try:
-            v = values[key]
+            v = _VALUES[key]
         except KeyError:
             pass
         else:
             STATS["hits"] += 1
+            _VALUES.move_to_end(key)
             return v
         v = self.compute(expr, point)
-        if _SIZE[0] >= CACHE_LIMIT:
-            clear_cache()
-            values = self._values = _VALUES.setdefault((self.symbols, self.seed), {})
-        values[key] = v
-        _SIZE[0] += 1
+        _VALUES[key] = v
+        if len(_VALUES) > CACHE_LIMIT:
+            _VALUES.popitem(last=False)
         return v
 
     def compute(self, expr, point: Point) -> complex | None:
