@@ -46,7 +46,10 @@ def grade_document(rubric: Rubric, item: HandIn, document: Document, *, math: An
     try:
         ctx = GradeContext(handin=item, document=document, rubric=rubric, math=math, sandbox=sandbox,
                            public_only=public_only)
-        questions = tuple(_grade_question(q, ctx) for q in rubric.questions)
+        try:
+            questions = tuple(_grade_question(q, ctx) for q in rubric.questions)
+        finally:
+            _close_resources(ctx)
     except Exception as exc:  # the grader's own failure on this hand-in: reported, the batch goes on
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return _failed(rubric, item, f"internal grader error: {detail}", tier, files, started)
@@ -55,6 +58,17 @@ def grade_document(rubric: Rubric, item: HandIn, document: Document, *, math: An
     return SubmissionResult(id=item.id, path=item.path, status="graded", score=score, max_score=max_score,
                             pending_review=pending, questions=questions, message=notes, sandbox_tier=tier,
                             files=files, duration_s=time.perf_counter() - started)
+
+
+def _close_resources(ctx: GradeContext) -> None:
+    """End what the checks opened for this hand-in (its sandbox run frees its worker slot)."""
+    for value in ctx.cache.values():
+        close = getattr(value, "close", None)
+        if callable(close):
+            try:
+                close()
+            except Exception:  # closing is best effort; the sandbox also sweeps on its own
+                pass
 
 
 def _grade_question(question: Question, ctx: GradeContext) -> QuestionResult:
