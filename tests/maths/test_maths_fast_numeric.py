@@ -103,7 +103,7 @@ def test_random_sums_fast_equals_slow(body, lo, hi, cls, seed):
     check_points(expr, k=4, seed=seed)
 
 
-@settings(SETTINGS, max_examples=20)
+@settings(SETTINGS, max_examples=12)
 @given(summands(j), bounds, bounds, bounds, bounds, st.integers(0, 10 ** 6))
 def test_nested_and_combined_sums_fast_equals_slow(body, lo1, hi1, lo2, hi2, seed):
     inner = sympy.Sum(body, (j, lo2, hi2))
@@ -269,3 +269,18 @@ def test_student_is_sampled_once_for_expected_and_every_alternative(monkeypatch)
         assert compare(student, parse_math(text, Q41), Q41, seed=2026).equal is False
         once = once or computed[student.expr]
     assert computed[student.expr] == once <= ev.MAX_ATTEMPTS
+
+
+def test_sample_values_do_not_depend_on_the_hash_seed():
+    """Sequence terms used to be drawn in set order (hash dependent); now each has its own seeded stream."""
+    import os
+    import subprocess
+    import sys
+    code = ("from grader.maths import Symbols, parse_math; from grader.maths.evaluate import Sampler\n"
+            "S = Symbols.from_decls({'x': 'sequence', 't': {'integer': True, 'min': 1, 'max': 9}})\n"
+            "e = parse_math(r'\\sum_{i=1}^{t} i x_i + x_{t+2} x_1', S).expr\n"
+            "s = Sampler([e], S, 3)\n"
+            "print([s.evaluate(e, s.draw()) for _ in range(6)])\n")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(h)}).stdout for h in (1, 2)}
+    assert len(outs) == 1, outs
