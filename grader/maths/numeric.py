@@ -334,6 +334,8 @@ def _big(e, loops: frozenset, bounds: list) -> Fn:
     *inner, (var, lo, hi) = e.limits    # sympy merges nested sums: the last limit is the outer one
     if not (_exact_poly(lo, loops) and _exact_poly(hi, loops)):
         raise NotCompilable("bounds")   # e.g. an inner bound on an outer index: sympy says undefined
+    if e.function.has(sympy.Max, sympy.Min):
+        raise NotCompilable("Max/Min in a summand")   # sympy's doit may fail on them, even for no terms
     flo, fhi = _compile(lo, loops, bounds), _compile(hi, loops, bounds)
     bounds.append((flo, fhi))
     body = _compile(type(e)(e.function, *inner) if inner else e.function, loops | {var}, bounds)
@@ -343,6 +345,8 @@ def _big(e, loops: frozenset, bounds: list) -> Fn:
         a, b = flo(env).numerator, fhi(env).numerator   # integers: checked before the evaluation
         if b >= a:
             terms, flip = range(a, b + 1), False
+        elif b == a - 1:
+            raise Fallback       # no term: sympy still says undefined if the summand is (e.g. log(t) at t=0)
         else:                                             # Karr: sum_a^b = -sum_{b+1}^{a-1}
             terms, flip = range(b + 1, a), True
         vals = env.vals
