@@ -183,6 +183,29 @@ def _compile_compare(raw: Any, cc: CompileContext, node: Any) -> Compare:
     return Compare(**{**{f: getattr(c, f) for f in c.__slots__}, **kw})
 
 
+def _check_reference_keys(raw: Mapping[str, Any], cc: CompileContext, *, callables: bool) -> set[str] | None:
+    """``reference:``/``property:`` must name something of the rubric's reference module."""
+    ref_path = cc.reference
+    names = None
+    if ref_path and os.path.isfile(ref_path):
+        try:
+            names = {n for n, v in vars(load_reference(ref_path)).items() if callable(v) or not callables}
+        except Exception as e:
+            cc.error(raw, None, f"the reference module {ref_path} cannot be imported: {type(e).__name__}: {e}")
+    what = "function " if callables else ""
+    for key in ("reference", "property"):
+        v = raw.get(key)
+        if v is None:
+            continue
+        if not ref_path:
+            cc.error(raw, key, f"'{key}' needs a top-level 'reference:' file in the rubric")
+        elif names is not None and v not in names:
+            near = [n for n in names if n.lower() == str(v).lower()]
+            cc.error(raw, key, f"the reference module has no {what}'{v}'",
+                     f"did you mean '{near[0]}'?" if near else "")
+    return names
+
+
 @register
 class FunctionKind:
     name = "function"
@@ -208,23 +231,7 @@ class FunctionKind:
                      "or write variable: NAME to read a module-level value")
         if "expect" in raw:
             cc.error(raw, "expect", "a check-level 'expect' is for variable checks; put it in a case")
-        ref_path = cc.reference
-        ref_funcs = None
-        if ref_path and os.path.isfile(ref_path):
-            try:
-                mod = load_reference(ref_path)
-                ref_funcs = {n for n, v in vars(mod).items() if callable(v)}
-            except Exception as e:
-                cc.error(raw, None, f"the reference module {ref_path} cannot be imported: {type(e).__name__}: {e}")
-        for key in ("reference", "property"):
-            v = raw.get(key)
-            if v is not None:
-                if not ref_path:
-                    cc.error(raw, key, f"'{key}' needs a top-level 'reference:' file in the rubric")
-                elif ref_funcs is not None and v not in ref_funcs:
-                    near = [n for n in ref_funcs if n.lower() == str(v).lower()]
-                    cc.error(raw, key, f"the reference module has no function '{v}'",
-                             f"did you mean '{near[0]}'?" if near else "")
+        ref_funcs = _check_reference_keys(raw, cc, callables=True)
         credit = raw.get("credit", "all")
         if credit not in ("all", "fraction"):
             cc.error(raw, "credit", "credit must be 'all' or 'fraction'")
@@ -282,20 +289,7 @@ class FunctionKind:
             if k in raw:
                 cc.error(raw, k, f"'{k}' does not apply to a variable check",
                          "write expect: VALUE, reference: NAME or property: NAME")
-        ref_path = cc.reference
-        ref_names = None
-        if ref_path and os.path.isfile(ref_path):
-            try:
-                ref_names = set(vars(load_reference(ref_path)))
-            except Exception as e:
-                cc.error(raw, None, f"the reference module {ref_path} cannot be imported: {type(e).__name__}: {e}")
-        for key in ("reference", "property"):
-            v = raw.get(key)
-            if v is not None:
-                if not ref_path:
-                    cc.error(raw, key, f"'{key}' needs a top-level 'reference:' file in the rubric")
-                elif ref_names is not None and v not in ref_names:
-                    cc.error(raw, key, f"the reference module has no '{v}'")
+        _check_reference_keys(raw, cc, callables=False)
         has_expect = "expect" in raw
         if not has_expect and not raw.get("reference") and not raw.get("property"):
             cc.error(raw, None, "a variable check needs expect: VALUE, reference: NAME or property: NAME")
