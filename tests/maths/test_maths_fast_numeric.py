@@ -1,7 +1,9 @@
 """The fast numeric path (``grader.maths.numeric``) agrees with the sympy path, and values are cached.
 
 ``Sampler.slow`` is the reference semantics (``subs``, ``doit``, ``evalf(30)``); ``numeric.compiled(e).value``
-must give the same complex value wherever it does not raise ``Fallback``.
+must give the same complex value wherever it does not raise ``Fallback`` (to 1e-10: with a Float in an
+ill-conditioned expression, e.g. tan(exp(9.25 p)), evalf(30) trusts only the Float's 15 digits while the fast
+path uses its exact binary value, and the fast value is the more accurate one).
 """
 from __future__ import annotations
 
@@ -40,8 +42,15 @@ def agree(expr, sampler: Sampler, point: Point) -> bool | None:
     if isinstance(slow, str):     # sympy itself fails here: the fast value is an improvement
         return True
     assert slow is not None, (expr, point, fast)
-    assert close(fast, slow, 1e-13, 1e-15), (expr, point.key, fast, slow)
+    if not close(fast, slow, 1e-10, 1e-13):
+        ref = exact_slow(sampler, expr, point)
+        assert close(fast, ref, 1e-10, 1e-13), (expr, point.key, fast, slow, ref)
     return True
+
+
+def exact_slow(sampler, expr, point):
+    """The sympy value with every Float read as its exact binary value (evalf then keeps 30 digits)."""
+    return sampler.slow(expr.xreplace({f: sympy.Rational(f) for f in expr.atoms(sympy.Float)}), point)
 
 
 def _outcome(fn, expr, pt):
@@ -64,8 +73,8 @@ def check_points(expr, k: int = 6, seed: int = 0) -> int:
             assert a == b or not isinstance(a, str), (expr, a, b)
             continue
         assert (a is None) == (b is None), (expr, a, b)
-        if a is not None:
-            assert close(a, b, 1e-13, 1e-15), (expr, a, b)
+        if a is not None and not close(a, b, 1e-10, 1e-13):
+            assert close(a, exact_slow(sampler, expr, pt), 1e-10, 1e-13), (expr, a, b)
     return fast
 
 
