@@ -442,8 +442,34 @@ def _describe_exc(e, cellfiles):
             "interrupt": _isinstance(e, _KeyboardInterrupt)}
 
 
+class CellTimeout(BaseException):
+    """Raised inside a student cell that runs past its share of the cells' budget."""
+
+
+def _on_cell_alarm(signum, frame):
+    raise CellTimeout("this cell did not finish in time; it was stopped and the next cells ran")
+
+
+def cell_budget(job):
+    """Wall seconds one cell may take before it is interrupted (the next cells still run), as
+    nbgrader's per-cell timeout: 60% of the cells' CPU/wall limit, so that a looping cell is
+    stopped before the whole run's limits end it."""
+    lim = job.get("limits") or {}
+    cpu = job.get("cells_cpu_s") or lim.get("cpu_s") or 0
+    wall = lim.get("wall_s") or 0
+    bound = min(x for x in (cpu, wall) if x) if (cpu or wall) else 0
+    return 0.6 * float(bound) if bound else 0.0
+
+
 def run_cells(job, out):
-    """Exec the student's cells in order as one module; returns (namespace, cell files)."""
+    """Exec the student's cells in order as one module; returns (namespace, cell files).
+
+    A cell that runs past ``cell_budget`` is interrupted (CellTimeout) and recorded as a
+    failing cell; the following cells still run, so one runaway cell does not zero the exam.
+    """
+    budget = cell_budget(job)
+    if budget:
+        signal.signal(signal.SIGALRM, _on_cell_alarm)
     cellfiles = {}
     ns = {"__name__": job.get("module_name", "__main__"), "__builtins__": __builtins__}
     mod = types.ModuleType(ns["__name__"])
@@ -458,11 +484,19 @@ def run_cells(job, out):
         _take_reserve()
         try:
             code = compile(src, fname, "exec")
-            exec(code, ns)
+            if budget:
+                signal.setitimer(signal.ITIMER_REAL, budget)
+            try:
+                exec(code, ns)
+            finally:
+                if budget:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
             out.send({"t": "cell", "i": idx, "ok": True})
         except _BaseException as e:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
             out.send({"t": "cell", "i": idx, "ok": False, "error": _describe_exc(e, cellfiles)})
             e = None
+    if budget:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
     return ns, cellfiles
 
 

@@ -68,8 +68,20 @@ def test_question_isolation(sb, rubric, tmp_path, poison):
     assert not wait_no_survivors(sb)
 
 
-def test_cells_timeout_charged_once(sb, rubric, tmp_path):
+def test_a_runaway_cell_is_stopped_and_the_rest_still_counts(sb, rubric, tmp_path):
+    """As nbgrader's per-cell timeout: a looping top-level cell is interrupted, the functions
+    it did not prevent from being defined are graded (no wrong zero)."""
     src = HONEST_SRC + "\nwhile True:\n    pass\n"
+    t0 = time.monotonic()
+    r = grade(_write(tmp_path, "loop.py", src), rubric, sb)
+    assert time.monotonic() - t0 < 4.0 + 2.0
+    assert r.score == 10.0, [(q.id, q.feedback) for q in r.questions]
+    assert not wait_no_survivors(sb)
+
+
+def test_cells_timeout_charged_once(sb, rubric, tmp_path):
+    # a loop that swallows the per-cell interruption runs until the cells' own limit ends it
+    src = HONEST_SRC + "\nwhile True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass\n"
     before = dict(sb.counters)
     t0 = time.monotonic()
     r = grade(_write(tmp_path, "loop.py", src), rubric, sb)
