@@ -24,7 +24,7 @@ def _normalised(stmt: Statement) -> tuple[Any, ...]:
 
 
 def _unbind(outcome: Outcome, cands: tuple[Statement, ...]) -> tuple[Outcome, int | None]:
-    index = next((i for i, s in enumerate(cands) if s is outcome.statement or s == outcome.statement), None)
+    index = next((i for i, s in enumerate(cands) if s == outcome.statement), None)
     return replace(outcome, statement=None), index
 
 

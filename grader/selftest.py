@@ -63,7 +63,7 @@ def run_selftest(rubric: Rubric, math: Any, sandbox: Any = None) -> tuple[int, l
             decided = [r for r in results if r.status is not Status.NEEDS_REVIEW]
             got = sum(r.score for r in decided)
             pending = [r for r in results if r.status is Status.NEEDS_REVIEW]
-            if pending and not all(registry.get(c.kind).name == "review" for c in checks):
+            if pending and not all(c.kind == "review" for c in checks):
                 failures.append(Failure(where, q.id, str(answer), score, got, "needs_review",
                                         "; ".join(r.message for r in pending)))
             elif not pending and abs(got - score) > 1e-9:
@@ -97,7 +97,7 @@ def _reference_as_handin(rubric: Rubric, math: Any, sandbox: Any) -> list[Failur
     result = grade_document(rubric, handin, doc, math=math, sandbox=sandbox)
     out = []
     for q in rubric.questions:
-        code_checks = [c for c in q.checks if c.kind in ("function", "pytest")]
+        code_checks = [c for c in q.checks if c.kind in registry.CODE_KINDS]
         if not code_checks:
             continue
         qr = result.question(q.id)

@@ -46,6 +46,14 @@ def _as_text(value: Any) -> str:
     return repr(value)
 
 
+def locate_once(ctx: Any, question: Question) -> Located | None:
+    """``locate`` memoised in the hand-in's grading context: every check of a question reads the same answer."""
+    key = ("located", question.id)
+    if key not in ctx.cache:
+        ctx.cache[key] = locate(ctx.document, question)
+    return ctx.cache[key]
+
+
 def locate(document: Document, question: Question) -> Located | None:
     for name in question.answer.sections:
         section = document.sections.get(heading_key(name))

@@ -67,7 +67,9 @@ def start_sandbox(trust: bool, namespaces: bool, workers: int) -> Any:
 
 
 def has_code(rubric: Rubric) -> bool:
-    return any(c.kind in ("function", "pytest") for q in rubric.questions for c in q.checks)
+    from grader.checks.registry import CODE_KINDS
+
+    return any(c.kind in CODE_KINDS for q in rubric.questions for c in q.checks)
 
 
 def jobs_for(opts: GradeOptions) -> int:

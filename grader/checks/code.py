@@ -47,7 +47,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from grader.checks.registry import CompileContext, Field, register
+from grader.checks.registry import CODE_KINDS, CompileContext, Field, register
 from grader.results import CheckResult, Status, Visibility
 from grader.sandbox.codec import Callable_ as InstructorCallable
 
@@ -436,7 +436,7 @@ def _refusal(ctx: Any) -> str | None:
 
 
 SESSION_KEY = "sandbox-session"
-SANDBOX_KINDS = ("function", "pytest")
+SANDBOX_KINDS = CODE_KINDS
 
 
 def _sandbox_checks(ctx: Any) -> list[Any]:

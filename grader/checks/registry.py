@@ -70,6 +70,9 @@ class CheckKind(Protocol):
 
 _KINDS: dict[str, CheckKind] = {}
 
+# the kinds whose checks run student code in the sandbox
+CODE_KINDS = ("function", "pytest")
+
 
 def register(kind: CheckKind) -> CheckKind:
     """Add a check kind (a class or an instance) to the registry; usable as a decorator."""

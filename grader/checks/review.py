@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from grader.answers.locate import locate
+from grader.answers.locate import locate_once
 from grader.checks.registry import CompileContext, Field, register
 from grader.results import CheckResult, Status
 
@@ -67,7 +67,7 @@ class ReviewKind:
         return ReviewParams(str(raw.get("guidance") or ""), tuple(groups))
 
     def grade(self, check: Any, question: Any, ctx: Any) -> CheckResult:
-        located = locate(ctx.document, question)
+        located = locate_once(ctx, question)
         base = dict(name=check.name, max_score=check.points, visibility=check.visibility)
         if located is None or located.empty:
             why = "no answer found" if located is None else f"{located.origin} is empty"

@@ -16,11 +16,11 @@ Rubric keys (all kinds): ``expected`` (required), ``accept`` (more answers: a st
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 from grader.answers.extract import Statement
-from grader.answers.locate import locate
+from grader.answers.locate import locate_once
 from grader.checks.registry import CompileContext, Field, register
 from grader.results import CheckResult, Status, Visibility
 
@@ -145,9 +145,7 @@ class WrittenKind:
 
     # -- grading side -----------------------------------------------------------------
     def grade(self, check: Any, question: Any, ctx: Any) -> CheckResult:
-        located = ctx.cache.get(("located", question.id))
-        if ("located", question.id) not in ctx.cache:
-            located = ctx.cache[("located", question.id)] = locate(ctx.document, question)
+        located = locate_once(ctx, question)
         base = dict(name=check.name, max_score=check.points, visibility=check.visibility)
         if located is None or located.empty:
             where = " / ".join(question.answer.sections)
@@ -298,7 +296,7 @@ def _evaluate_product(params: WrittenParams, points: float, cands: tuple[Stateme
                 failures.append(f"{exc} (in '{_clip(seg)}')")
                 continue
             if value.kind == "product":
-                sub = WrittenParams(**{**_fields(params), "mode": "matrix"})
+                sub = replace(params, mode="matrix")
                 out = _judge(sub, points, value, stmt, seed)
                 return Outcome(out.status, out.points, out.read, stmt, out.reason, out.feedback,
                                details=out.details)
@@ -320,10 +318,6 @@ def _evaluate_product(params: WrittenParams, points: float, cands: tuple[Stateme
     if failures:
         return Outcome(Status.UNPARSEABLE, 0.0, None, cands[0], failures[0])
     return Outcome(Status.NEEDS_REVIEW, 0.0, None, cands[0], "no matrix product found")
-
-
-def _fields(p: WrittenParams) -> dict[str, Any]:
-    return {f: getattr(p, f) for f in WrittenParams.__slots__}
 
 
 TRANSPOSE = {"transpose_ok": Field((bool,), False, "accept the transposed matrix / a row for a column vector")}

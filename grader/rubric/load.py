@@ -250,7 +250,7 @@ def _question(ld: _Loader, node: Any, rubric_symbols: Any, limits: Limits, base_
             if check is not None:
                 checks.append(check)
     ld.problems.extend(cc.problems)
-    if checks and all(c.points is not None for c in checks):
+    if checks:
         total = sum(c.points for c in checks)
         if abs(total - float(points)) > 1e-9:
             ld.error(node, "points", f"the checks' points add up to {total:g}, the question has {float(points):g}",
