@@ -599,7 +599,8 @@ def _call_failure(fn: str, res: Any, call: Any, cells_note: str, what: str = "fu
                             if what == "function" else f"{fn} is not plain data: {err.get('message')}")
         if err.get("type") == "NotCallable":
             return _Verdict(Status.ERROR, err.get("message") or f"{fn} is not a function")
-        return _Verdict(Status.ERROR, f"{fn} raised {err.get('type')}: {err.get('message')}{_where(err)}")
+        detail = f": {err.get('message')}" if err.get("message") else ""
+        return _Verdict(Status.ERROR, f"{fn} raised {err.get('type')}{detail}{_where(err)}")
     if call.kind == "badvalue":
         return _Verdict(Status.ERROR, f"{fn} returned an unusable value ({call.message})")
     # noresult: the job stopped before this call reported
