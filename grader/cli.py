@@ -250,17 +250,15 @@ def _review(args: Any) -> int:
 
 
 def _validate(args: Any) -> int:
+    from grader.batch.run import load_rubric_for, start_sandbox
     from grader.mathservice import MathService
-    from grader.rubric.load import load_rubric
     from grader.selftest import run_selftest
-
-    from grader.batch.run import start_sandbox
 
     started = time.perf_counter()
     # the reference code is run as a hand-in through the code checks: the sandbox starts first
     sandbox = None if args.no_code else start_sandbox(args.trust_submissions, not args.no_namespaces, 1)
     try:
-        rubric = load_rubric(args.rubric)
+        rubric = load_rubric_for(sandbox, args.rubric)
         with MathService(processes=1, timeout_s=rubric.limits.math_timeout_s, seed=rubric.seed) as math:
             count, failures = run_selftest(rubric, math, sandbox)
     finally:

@@ -148,9 +148,8 @@ def _state(bundle: RubricBundle, trust: bool, namespaces: bool, threads: int) ->
         st = _STATES.get(key)
         if st is not None:
             return st
-        from grader.batch.run import start_sandbox
+        from grader.batch.run import load_rubric_for, start_sandbox
         from grader.mathservice import MathService
-        from grader.rubric.load import load_rubric
 
         _allow_children()
         sandbox = start_sandbox(trust, namespaces, threads)      # before the rubric is read
@@ -161,7 +160,7 @@ def _state(bundle: RubricBundle, trust: bool, namespaces: bool, threads: int) ->
         base = os.path.join(folder, "rubric", *prefix)
         os.makedirs(base)
         _write_tree(os.path.join(folder, "rubric"), [("/".join(prefix + [n]), d) for n, d in bundle.files])
-        rubric = load_rubric(os.path.join(base, bundle.main))
+        rubric = load_rubric_for(sandbox, os.path.join(base, bundle.main))
         math = MathService(processes=threads, timeout_s=rubric.limits.math_timeout_s,
                            memory_mb=rubric.limits.memory_mb, seed=rubric.seed)
         st = _STATES[key] = _WorkerState(rubric=rubric, math=math, sandbox=sandbox, folder=folder)

@@ -66,6 +66,16 @@ def start_sandbox(trust: bool, namespaces: bool, workers: int) -> Any:
     return Sandbox.start(trust_submissions=trust, namespaces=namespaces, workers=workers)
 
 
+def load_rubric_for(sandbox: Any, path: str, compile_checks: bool = True) -> Rubric:
+    """Load the rubric (after ``start_sandbox``), then have the sandbox import its ``preload``."""
+    from grader.rubric.load import load_rubric
+
+    rubric = load_rubric(path, compile_checks=compile_checks)
+    if sandbox is not None and rubric.preload:
+        sandbox.preload(rubric.preload)
+    return rubric
+
+
 def has_code(rubric: Rubric) -> bool:
     from grader.checks.registry import CODE_KINDS
 
@@ -82,8 +92,6 @@ def grade_run(opts: GradeOptions, *, progress_factory: Callable[[int, int], tupl
 
     Raises RubricError (exit 1), UsageError / ReviewFileError (exit 2).
     """
-    from grader.rubric.load import load_rubric
-
     started = time.perf_counter()
     for p in opts.paths:
         if not os.path.exists(p):
@@ -118,7 +126,7 @@ def grade_run(opts: GradeOptions, *, progress_factory: Callable[[int, int], tupl
     try:
         with profile.stage("rubric_load"):
             # with nothing left to grade (the cache key covers the rubric), the checks need not compile
-            rubric = load_rubric(opts.rubric, compile_checks=bool(todo))
+            rubric = load_rubric_for(sandbox, opts.rubric, compile_checks=bool(todo))
         reviews = []
         if opts.reviews:
             from grader.review import read_reviews

@@ -6,7 +6,7 @@ import os
 from typing import Callable
 
 from grader.batch.cache import rubric_files
-from grader.batch.run import start_sandbox
+from grader.batch.run import load_rubric_for, start_sandbox
 from grader.handin.discover import Empty
 from grader.handin.model import HandIn
 from grader.handin.read import handin_files
@@ -35,12 +35,10 @@ def grade_one(rubric_path: str, make_item: Callable[[], HandIn | Empty], *, trus
     """
     from grader.grading import grade_submission
     from grader.mathservice import MathService
-    from grader.rubric.load import load_rubric
-
     sandbox = start_sandbox(trust_submissions, namespaces, 1)
     try:
         item = make_item()
-        rubric = load_rubric(rubric_path)
+        rubric = load_rubric_for(sandbox, rubric_path)
         with MathService(processes=1, timeout_s=rubric.limits.math_timeout_s, memory_mb=rubric.limits.memory_mb,
                          seed=rubric.seed) as math:
             return grade_submission(rubric, item, math=math, sandbox=sandbox), rubric

@@ -423,7 +423,9 @@ def _max_limits(checks: list[Any]) -> Any:
     for c in checks[1:]:
         lim = replace(lim, **{f: max(getattr(lim, f), getattr(c.limits, f))
                               for f in ("cpu_s", "wall_s", "memory_mb", "processes", "output_kb")})
-    return lim
+    # the cells' per-cell time: the most generous (0 = the default share of cpu_s/wall_s, unbounded here)
+    cell = [c.limits.cell_s for c in checks]
+    return replace(lim, cell_s=0.0 if 0 in cell else max(cell))
 
 
 def _refusal(ctx: Any) -> str | None:

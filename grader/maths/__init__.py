@@ -5,14 +5,27 @@ No student text is ever passed to eval/exec/sympify/parse_expr/parse_latex/lambd
 """
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from .chain import split_chain, strip_delimiters
-from .describe import describe
 from .errors import MathResourceError, MathTimeout, ParseFailure
-from .symbols import SymbolDecl, Symbols
-from .values import MathValue
+
+# sympy costs ~0.45 s to import: the names below load their module (and sympy) on first use, so a
+# run whose rubric has no written checks, or a process that only splits chains, never pays for it
+_LAZY = {"describe": ".texts", "SymbolDecl": ".symbols", "Symbols": ".symbols", "MathValue": ".values",
+         "Verdict": ".equivalence", "compare": ".equivalence", "MathPool": ".pool"}
 
 
-def parse_math(text: str, symbols: Symbols) -> MathValue:
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def parse_math(text: str, symbols: "Symbols") -> "MathValue":
     """Parse one segment (no top-level '=') into a MathValue; raises ParseFailure."""
     from .build import build_value
     from .chain import clean_segment
@@ -35,9 +48,6 @@ def parse_math(text: str, symbols: Symbols) -> MathValue:
     except RecursionError:
         raise ParseFailure("expression nested too deeply: size limit") from None
 
-
-from .equivalence import Verdict, compare  # noqa: E402
-from .pool import MathPool  # noqa: E402
 
 __all__ = ["Symbols", "SymbolDecl", "parse_math", "ParseFailure", "MathValue", "compare", "Verdict",
            "split_chain", "describe", "MathPool", "MathTimeout", "MathResourceError", "strip_delimiters"]

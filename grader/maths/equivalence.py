@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import Indexed, Product, Sum
 
-from .describe import text_of
+from .texts import text_of
 from .evaluate import MAX_ATTEMPTS, TARGET_POINTS, Sampler, close, substitute_values
 from .symbols import Symbols
 from .values import MathValue

@@ -30,6 +30,7 @@ TOP_KEYS = {
     "reference": Field((str,), False, "reference implementation (.py) for code checks, relative to this file"),
     "seed": Field((int,), False, "seed of every random input and sample point (reproducible grades)"),
     "limits": Field((dict,), False, "sandbox limits for code checks"),
+    "preload": Field((list, str), False, "modules hand-ins import, imported once in the sandbox (numpy always is)"),
     "symbols": Field((dict,), False, "math symbols shared by all questions, with assumptions"),
     "questions": Field((list,), True, "the questions, in order"),
 }
@@ -200,6 +201,10 @@ def load_rubric(path: str | os.PathLike[str], *, compile_checks: bool = True) ->
             seen_ids[q.id] = q.location
             questions.append(q)
 
+    preload = _strings(root.get("preload"))
+    for name in preload:
+        if not all(part.isidentifier() for part in name.split(".")):
+            ld.error(root, "preload", f"'{name}' is not a module name", "e.g. preload: [sympy, scipy.signal]")
     if ld.problems:
         raise RubricError(ld.problems)
     seed = root.get("seed")
@@ -212,6 +217,7 @@ def load_rubric(path: str | os.PathLike[str], *, compile_checks: bool = True) ->
         seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else 0,
         reference=reference_path,
         base_dir=base_dir,
+        preload=preload,
     )
 
 

@@ -19,6 +19,7 @@ class Limits:
     processes: int = 64
     output_kb: int = 64
     math_timeout_s: float = 5.0
+    cell_s: float = 0.0        # one cell's time before it is interrupted (0: 60% of cpu_s / wall_s)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,6 +77,7 @@ class Rubric:
     seed: int = 0
     reference: str | None = None       # path of the reference implementation (trusted side only)
     base_dir: str = "."
+    preload: tuple[str, ...] = ()       # modules the sandbox's fork server imports once
 
     @property
     def max_score(self) -> float:

@@ -176,7 +176,8 @@ def _limits_dict(lim: Any) -> dict[str, Any]:
     from grader.rubric.model import Limits
     lim = lim or Limits()
     return {"cpu_s": float(lim.cpu_s), "wall_s": float(lim.wall_s), "memory_mb": int(lim.memory_mb),
-            "processes": int(lim.processes), "output_kb": int(lim.output_kb)}
+            "processes": int(lim.processes), "output_kb": int(lim.output_kb),
+            "cell_s": float(getattr(lim, "cell_s", 0.0) or 0.0)}
 
 
 class Sandbox:
@@ -212,33 +213,63 @@ class Sandbox:
             stdout=subprocess.DEVNULL, stderr=None, close_fds=True)
         theirs.close()
         self._sock = mine
-        mine.settimeout(start_timeout)
-        try:
-            hello = json.loads(mine.recv(65536))
-        except (OSError, ValueError) as e:
-            self._proc.kill()
-            raise RuntimeError(f"sandbox zygote did not start: {e}") from None
-        mine.settimeout(None)
-        self.start_s = time.perf_counter() - t0
+        self._t0, self._start_timeout = t0, start_timeout
+        self._hello: dict[str, Any] | None = None
+        self._hello_lock = threading.Lock()
+        self.namespaces_requested = namespaces
         if self.workers > 63:
             raise ValueError("at most 63 workers")
-        self.capabilities = hello
+        return self      # the zygote starts (imports numpy, probes the kernel) while the caller goes on
+
+    def _ready(self) -> dict[str, Any]:
+        """The zygote's hello (capabilities), waiting for it the first time it is needed."""
+        with self._hello_lock:
+            if self._hello is not None:
+                return self._hello
+            self._sock.settimeout(self._start_timeout)
+            try:
+                hello = json.loads(self._sock.recv(65536))
+            except (OSError, ValueError) as e:
+                self._proc.kill()
+                raise RuntimeError(f"sandbox zygote did not start: {e}") from None
+            self._sock.settimeout(None)
+            self.start_s = time.perf_counter() - self._t0
+            self._accept(hello)
+            return hello
+
+    def _accept(self, hello: dict[str, Any]) -> None:
+        """Take the zygote's capabilities: the tier, and whether untrusted code is refused."""
         ll, sc, ns = hello.get("landlock", 0), hello.get("seccomp"), hello.get("namespaces")
-        if ll and sc and ns:
-            self.tier = "A"
-        elif ll and sc:
-            self.tier = "B"
-        elif sc:
-            self.tier = "C"
-        else:
-            self.tier = "D"
-        self.namespaces_requested = namespaces
-        self.refusal = None
-        if self.tier in ("C", "D") and not trust_submissions:
-            self.refusal = (f"grading untrusted code is refused on this machine: {TIER_TEXT[self.tier]}"
-                            f" (Landlock {'ABI ' + str(ll) if ll else 'unavailable'}, seccomp "
-                            f"{'ok' if sc else 'unavailable'}); pass --trust-submissions to run it anyway")
-        return self
+        tier = "A" if ll and sc and ns else "B" if ll and sc else "C" if sc else "D"
+        refusal = None
+        if tier in ("C", "D") and not self.trust_submissions:
+            refusal = (f"grading untrusted code is refused on this machine: {TIER_TEXT[tier]}"
+                       f" (Landlock {'ABI ' + str(ll) if ll else 'unavailable'}, seccomp "
+                       f"{'ok' if sc else 'unavailable'}); pass --trust-submissions to run it anyway")
+        self._tier, self._refusal, self._hello = tier, refusal, hello
+
+    @property
+    def capabilities(self) -> dict[str, Any]:
+        return self._ready()
+
+    @property
+    def tier(self) -> str:
+        self._ready()
+        return self._tier
+
+    @property
+    def refusal(self) -> str | None:
+        """Why untrusted code is not run here (no filesystem confinement), or None."""
+        self._ready()
+        return self._refusal
+
+    def preload(self, modules: Iterable[str]) -> None:
+        """Have the zygote import these modules once (the rubric's ``preload``), before any job:
+        hand-ins that import them then pay nothing. Module names are not secret."""
+        names = [m for m in modules if isinstance(m, str)]
+        if names and not self._closed:
+            with self._lock:
+                self._sock.send(json.dumps({"t": "preload", "modules": names}).encode())
 
     # ------------------------------------------------------------------ description
     def describe(self) -> str:

@@ -2,10 +2,10 @@
 
 This file is run as a *script* by `grader.sandbox.session` in a clean interpreter
 (``python -I .../zygote.py FD``), before any rubric is loaded. It imports only the standard
-library, numpy and sympy, and never imports `grader` (so no rubric, reference or expected value
+library, numpy and the modules the rubric's `preload` names, and never imports `grader` (so no rubric, reference or expected value
 can be in its heap, which every job inherits).
 
-    grader (trusted)  --unix socket + SCM_RIGHTS-->  zygote  (imports numpy/sympy, single thread,
+    grader (trusted)  --unix socket + SCM_RIGHTS-->  zygote  (imports numpy [+ preload], single thread,
                                                               PR_SET_CHILD_SUBREAPER)
       per job: fork keeper K (trusted code, never runs student code; subreaper; wall timer)
         K: [namespaces] unshare(NET|PID|IPC|UTS [|USER when not root]) -> fork worker W (PID 1)
@@ -23,6 +23,7 @@ import base64
 import ctypes
 import ctypes.util
 import errno
+import gc
 import json
 import linecache
 import math
@@ -46,10 +47,9 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-try:  # sympy is preloaded when available (cheap once per zygote)
-    import sympy  # noqa: F401,E402
-except Exception:  # pragma: no cover
-    sympy = None
+# Only numpy is preloaded: every module in this heap makes each fork dearer (page tables are
+# copied per fork; sympy doubles a keeper's fork + namespaces, ~4 ms -> ~8 ms). A rubric names the
+# other modules its hand-ins import (`preload:`); they arrive as a "preload" message before any job.
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
@@ -87,7 +87,7 @@ class _clean_builtins:
 _SCALAR_TYPES = {np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
                  np.uint64, np.float16, np.float32, np.float64}
 
-PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 1, 4, 38
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_SET_NAME = 1, 4, 38, 15
 PR_SET_SECCOMP, PR_CAPBSET_DROP, PR_SET_SECUREBITS = 22, 24, 28
 PR_SET_CHILD_SUBREAPER = 36
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
@@ -104,6 +104,12 @@ STR_CAP = 65536
 
 def _prctl(opt, a=0, b=0, c=0, d=0):
     return _libc.prctl(opt, a, b, c, d)
+
+
+def _name(title):
+    """The process's name in ps/top/perf: which role of the sandbox it plays."""
+    buf = ctypes.create_string_buffer(title[:15])
+    _libc.prctl(PR_SET_NAME, ctypes.addressof(buf), 0, 0, 0)
 
 
 # ------------------------------------------------------------------------------------- Landlock
@@ -126,7 +132,18 @@ class _LLPath(ctypes.Structure):
     _fields_ = [("allowed", ctypes.c_uint64), ("fd", ctypes.c_int32)]
 
 
+_READ_PATHS = None
+
+
 def _read_paths():
+    """(path, is a directory) of what a worker may read and execute; computed once, in the zygote."""
+    global _READ_PATHS
+    if _READ_PATHS is None:
+        _READ_PATHS = [(p, os.path.isdir(p)) for p in _existing_read_paths()]
+    return _READ_PATHS
+
+
+def _existing_read_paths():
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(np.__file__),
              os.path.dirname(os.path.dirname(np.__file__))}
     paths |= {"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/alternatives",
@@ -153,19 +170,19 @@ def apply_landlock(abi, write_dir):
     file_rights = 1 | 2 | 4 | ((1 << 14) if abi >= 3 else 0)
     read_rx = 1 | 4 | 8
     try:
-        def add(path, rights):
+        def add(path, rights, is_dir=True):
             fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
             try:
-                if not os.path.isdir(path):
+                if not is_dir:
                     rights &= file_rights
                 pb = _LLPath(rights, fd)
                 if _libc.syscall(LL_ADD, rs, 1, ctypes.byref(pb), 0) != 0:
                     raise OSError(ctypes.get_errno(), f"landlock_add_rule {path}")
             finally:
                 os.close(fd)
-        for p in _read_paths():
-            add(p, read_rx)
-        add("/dev/null", 2 | 4)
+        for p, is_dir in _read_paths():
+            add(p, read_rx, is_dir)
+        add("/dev/null", 2 | 4, False)
         if write_dir:
             add(write_dir, fs)
         if _libc.syscall(LL_RESTRICT, rs, 0) != 0:
@@ -190,11 +207,8 @@ class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(_SockFilter))]
 
 
-def apply_seccomp():
-    """Deny-list filter: kernel-attack surface, ptrace, namespaces, id changes, io_uring, and every
-    socket family except AF_UNIX. Foreign arch / x32 syscalls kill the process."""
-    if not X86_64:
-        raise OSError(errno.ENOSYS, "seccomp filter only built for x86_64")
+def _seccomp_program():
+    """The filter as a BPF program (built once, in the zygote; every worker installs the same)."""
     LD, JEQ, JGE, JSET, RET = 0x20, 0x15, 0x35, 0x45, 0x06
     ALLOW, KILL = 0x7FFF0000, 0x80000000
     ERRNO = lambda e: 0x00050000 | e  # noqa: E731
@@ -210,9 +224,23 @@ def apply_seccomp():
     p += [(RET, 0, 0, ALLOW)]
     arr = (_SockFilter * len(p))(*[_SockFilter(*x) for x in p])
     prog = _SockFprog(len(p), arr)
+    return prog, arr, ctypes.cast(ctypes.pointer(prog), ctypes.c_void_p).value
+
+
+_SECCOMP = None
+
+
+def apply_seccomp():
+    """Deny-list filter: kernel-attack surface, ptrace, namespaces, id changes, io_uring, and every
+    socket family except AF_UNIX. Foreign arch / x32 syscalls kill the process."""
+    global _SECCOMP
+    if not X86_64:
+        raise OSError(errno.ENOSYS, "seccomp filter only built for x86_64")
+    if _SECCOMP is None:
+        _SECCOMP = _seccomp_program()
     if _prctl(PR_SET_NO_NEW_PRIVS, 1) != 0:
         raise OSError(ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS")
-    if _libc.prctl(PR_SET_SECCOMP, 2, ctypes.cast(ctypes.pointer(prog), ctypes.c_void_p).value, 0, 0) != 0:
+    if _libc.prctl(PR_SET_SECCOMP, 2, _SECCOMP[2], 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "PR_SET_SECCOMP")
 
 
@@ -452,12 +480,15 @@ def _on_cell_alarm(signum, frame):
 
 def cell_budget(job):
     """Wall seconds one cell may take before it is interrupted (the next cells still run), as
-    nbgrader's per-cell timeout: 60% of the cells' CPU/wall limit, so that a looping cell is
-    stopped before the whole run's limits end it."""
+    nbgrader's per-cell timeout: the rubric's ``cell_s``, else 60% of the cells' CPU/wall limit,
+    so that a looping cell is stopped before the whole run's limits end it."""
     lim = job.get("limits") or {}
     cpu = job.get("cells_cpu_s") or lim.get("cpu_s") or 0
     wall = lim.get("wall_s") or 0
     bound = min(x for x in (cpu, wall) if x) if (cpu or wall) else 0
+    own = lim.get("cell_s") or 0
+    if own:
+        return float(min(own, bound)) if bound else float(own)
     return 0.6 * float(bound) if bound else 0.0
 
 
@@ -588,6 +619,7 @@ def question_child(q, calls, ns, cellfiles, rfds, base_vm, wctl):
     try:
         cb = _clean_builtins()
         cb.__enter__()
+        _name(b"grader-question")
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         _close(wctl.detach())
         signal.signal(signal.SIGXCPU, signal.SIG_DFL)
@@ -706,6 +738,7 @@ def worker(job, fds, scratch, cfg, keeper_pid, wctl):
     """Runs in the job's process: apply every layer, run the student's cells, then either the inline
     calls (single job) or the template loop (one child per question). Never returns."""
     try:
+        _name(b"grader-job")
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         if os.getppid() != keeper_pid and os.getpid() != 1:
             _os_exit(70)
@@ -980,6 +1013,7 @@ def keeper(msg, fds, cfg):
     scratch = None
     ses = None
     try:
+        _name(b"grader-keeper")
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         _prctl(PR_SET_CHILD_SUBREAPER, 1)
         os.setsid()
@@ -1177,20 +1211,43 @@ def probe(want_ns):
 
 
 # -------------------------------------------------------------------------------------- zygote
+def preload(modules):
+    """Import the rubric's modules once, here, so a hand-in importing them pays nothing. A module
+    that fails to import is skipped (the hand-in's own import then reports the error)."""
+    import importlib
+
+    for name in modules:
+        if type(name) is str and all(part.isidentifier() for part in name.split(".")):
+            try:
+                importlib.import_module(name)
+            except BaseException:  # noqa: BLE001 - a broken optional module must not stop the zygote
+                pass
+    gc.freeze()
+
+
 def zygote(sock_fd, want_ns):
+    _name(b"grader-zygote")
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     _prctl(PR_SET_DUMPABLE, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET, fileno=sock_fd)
     caps = probe(want_ns)
+    global _SECCOMP
+    if caps["landlock"]:
+        _read_paths()                      # built once here, inherited by every worker
+    if caps["seccomp"]:
+        _SECCOMP = _seccomp_program()
     scratch_base = tempfile.mkdtemp(prefix="grader-sbx-")
     os.chmod(scratch_base, 0o711)
     cfg = {"root": caps["root"], "drop_uid": caps["uid_drop"], "landlock": caps["landlock"],
            "seccomp": caps["seccomp"], "namespaces": caps["namespaces"], "scratch_base": scratch_base}
     hello = dict(caps, pid=os.getpid(), scratch_base=scratch_base, slot_uid_base=SLOT_UID_BASE, python=sys.version.split()[0],
-                 numpy=np.__version__, sympy=getattr(sympy, "__version__", None))
+                 numpy=np.__version__)
     sock.send(json.dumps({"t": "hello", **hello}).encode())
+    # Every object so far goes to the permanent generation: a collection in a forked keeper, worker
+    # or question child never walks (and so never copies on write) the inherited heap.
+    gc.freeze()
     keepers = {}  # pid -> job id
     try:
         while True:
@@ -1235,6 +1292,8 @@ def zygote(sock_fd, want_ns):
                             pass
                 if cfg["root"] and cfg["drop_uid"] and msg.get("slot") is not None:
                     kill_uid(SLOT_UID_BASE + int(msg["slot"]))
+            elif msg["t"] == "preload":
+                preload(msg.get("modules") or [])
             elif msg["t"] == "exit":
                 raise SystemExit
             for fd in fds:

@@ -149,3 +149,25 @@ def test_validate_runs_the_reference_through_the_code_checks(tmp_path, capsys, r
     assert main(["validate", str(tmp_path / "rubrics" / "final_exam.yaml")]) == 1
     err = capsys.readouterr().err
     assert "question B5" in err and "<reference: reference.py>" in err
+
+
+def test_preload_and_cell_limit(tmp_path):
+    p = write(tmp_path, """\
+        title: t
+        preload: [sympy, scipy.signal]
+        limits: {cell_s: 0.5}
+        questions:
+          - {id: "1", points: 1}
+    """)
+    r = load_rubric(p)
+    assert r.preload == ("sympy", "scipy.signal") and r.limits.cell_s == 0.5
+    p = write(tmp_path, """\
+        title: t
+        preload: [sympy, "os; rm -rf"]
+        limits: {cell_s: 0}
+        questions:
+          - {id: "1", points: 1}
+    """)
+    errs = errors_of(p)
+    assert any(":2:10: 'os; rm -rf' is not a module name" in e for e in errs), errs
+    assert any("limit 'cell_s' must be positive" in e for e in errs), errs

@@ -188,3 +188,41 @@ questions:
         load_rubric(str(tmp_path / "r.yaml"))
     text = str(e.value)
     assert "does not apply to a variable check" in text and "needs expect" in text and "no 'nope'" in text
+
+
+def test_rubric_cell_limit_interrupts_a_cell_early(tmp_path):
+    """`limits: {cell_s: ...}`: a looping cell is stopped after cell_s, not after 60 % of cpu_s."""
+    from grader.rubric.model import Limits
+    from grader.sandbox import Call, Cell, Sandbox
+    with Sandbox.start(workers=1) as box:
+        lim = Limits(cpu_s=20, wall_s=20, cell_s=0.3)
+        t0 = time.monotonic()
+        s = box.open([Cell("while True:\n    pass\n", "a.py"), Cell("x = 41 + 1\n", "b.py")], lim)
+        try:
+            r = s.run([Call("x", get=True)], lim)
+        finally:
+            s.close()
+        took = time.monotonic() - t0
+    assert r.cells[0].ok is False and "stopped" in r.cells[0].error["message"], r.cells[0]
+    assert r.cells[1].ok is True
+    assert r.calls[0].kind == "value" and r.calls[0].value == 42
+    assert took < 6.0, took       # 60 % of cpu_s would be 12 s
+
+
+def test_preload_imports_once_in_the_fork_server():
+    """Modules the rubric names under `preload` are already imported when a hand-in runs; others are not."""
+    from grader.sandbox import Call, Cell, Sandbox
+    src = Cell("import sys\nloaded = sorted(m for m in ('wave', 'sympy') if m in sys.modules)\n", "c.py")
+    with Sandbox.start(workers=1) as box:
+        s = box.open([src])
+        try:
+            before = s.run([Call("loaded", get=True)]).calls[0].value
+        finally:
+            s.close()
+        box.preload(["wave", "no_such_module_xyz", "sympy"])    # a missing module is skipped
+        s = box.open([src])
+        try:
+            after = s.run([Call("loaded", get=True)]).calls[0].value
+        finally:
+            s.close()
+    assert before == [] and after == ["sympy", "wave"], (before, after)
