@@ -33,6 +33,10 @@ def grade_submission(rubric: Rubric, item: HandIn | Empty, *, math: Any, sandbox
             document = read_handin(item)
     except HandInError as exc:
         return _failed(rubric, item, str(exc), tier, files, started)
+    except Exception as exc:  # the grader's own failure while reading: reported, the batch goes on
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return _failed(rubric, item, f"internal grader error while reading the hand-in: {detail}", tier, files,
+                       started)
     return grade_document(rubric, item, document, math=math, sandbox=sandbox, public_only=public_only,
                           started=started)
 
@@ -91,7 +95,14 @@ def _grade_check(check: CheckSpec, question: Question, ctx: GradeContext) -> Che
                                    "a person must grade it")
 
 
-def _failed(rubric: Rubric, item: HandIn, message: str, tier: Any, files: tuple[str, ...],
+def crash_result(rubric: Rubric, item: HandIn | Empty, exc: BaseException) -> SubmissionResult:
+    """The result of a hand-in whose grading raised (a grader bug): reported, never a silent zero."""
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    files = tuple(_rel(item, f) for f in item.files) if isinstance(item, HandIn) else ()
+    return _failed(rubric, item, f"internal grader error: {detail}", None, files, time.perf_counter())
+
+
+def _failed(rubric: Rubric, item: HandIn | Empty, message: str, tier: Any, files: tuple[str, ...],
             started: float) -> SubmissionResult:
     questions = tuple(
         QuestionResult(id=q.id, title=q.title, score=0.0, max_score=q.points, status=Status.ERROR, answer=None,

@@ -12,7 +12,7 @@ import concurrent.futures as cf
 import threading
 from typing import Any, Callable, Sequence
 
-from grader.grading import grade_submission
+from grader.grading import crash_result, grade_submission
 from grader.handin.discover import Empty
 from grader.handin.model import HandIn
 from grader.results import SubmissionResult
@@ -35,7 +35,10 @@ def grade_batch(rubric: Rubric, items: Sequence[HandIn | Empty], *, jobs: int, m
     stopping = threading.Event()
 
     def one(i: int) -> tuple[int, SubmissionResult]:
-        res = grade_submission(rubric, items[i], math=math, sandbox=sandbox, public_only=public_only)
+        try:
+            res = grade_submission(rubric, items[i], math=math, sandbox=sandbox, public_only=public_only)
+        except Exception as exc:  # grade_submission never raises; if it ever does, this hand-in says so
+            res = crash_result(rubric, items[i], exc)
         if store is not None and not stopping.is_set():
             store(i, res)
         return i, res

@@ -35,7 +35,6 @@ Pass -> full points; a failed assert -> incorrect with the assertion message.
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 import inspect
 import os
@@ -47,6 +46,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from grader import pyast
 from grader.checks.registry import CODE_KINDS, CompileContext, Field, register
 from grader.results import CheckResult, Status, Visibility
 from grader.sandbox.codec import Callable_ as InstructorCallable
@@ -138,7 +138,7 @@ def _check_argspec(spec: Any, cc: CompileContext, node: Any, key: Any, ref_funcs
     if tag == "callable":
         src = _VAR.sub("1", str(v))
         try:
-            ast.parse(src)
+            pyast.parse(src)
         except SyntaxError as e:
             cc.error(node, key, f"the callable is not valid Python: {e.msg}", "e.g. 'lambda x: x / 2'")
     if tag == "reference" and ref_funcs is not None and v not in ref_funcs:

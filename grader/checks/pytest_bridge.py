@@ -19,7 +19,6 @@ any other exception of the test on the student's values -> ``error``. Object add
 
 from __future__ import annotations
 
-import ast
 import inspect
 import os
 import re
@@ -31,6 +30,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from grader import pyast
 from grader.checks.registry import CompileContext, Field, register
 from grader.results import CheckResult, Status
 
@@ -69,7 +69,7 @@ def load_test_module(path: str) -> types.ModuleType:
         if hit and hit[0] == mtime:
             return hit[1]
         src = open(path, "rb").read()
-        tree = ast.parse(src, filename=path)
+        tree = pyast.parse(src, filename=path)
         try:
             from _pytest.assertion.rewrite import rewrite_asserts
             rewrite_asserts(tree, src, path, None)

@@ -11,6 +11,7 @@ import ast
 import os
 from typing import Any
 
+from grader import pyast
 from grader.handin.model import CodeCell, read_text
 
 MAX_PY_BYTES = 5 * 1024 * 1024
@@ -23,7 +24,7 @@ def read_pyfile(path: str) -> tuple[dict[str, Any], dict[str, str], CodeCell, tu
     variables: dict[str, Any] = {}
     origins: dict[str, str] = {}
     try:
-        tree = ast.parse(source, filename=name)
+        tree = pyast.parse(source, filename=name)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         where = f" line {line}" if line else ""
