@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of `grader` (issue 6): a synthetic class, the sandbox floor, and nbgrader side by side.
 
-    python bench/run.py [--sizes 100,1000] [--jobs 2] [--seed 1] [--no-runaway]
+    python bench/run.py [--sizes 100,1000] [--jobs N] [--seed 1] [--no-runaway]
                         [--floor] [--anchors [--anchor-sizes 40,200] [--nbgrader-venv DIR]]
                         [--json bench/out/results-DATE.json]
 
@@ -235,7 +235,13 @@ def diff_results(a: dict, b: dict, limit: int = 5) -> list[str]:
 
 # --------------------------------------------------------------------------------------- class part
 def grade_cmd(rubric: str, paths: list[str], out: str, jobs: int, extra: list[str] = ()) -> list[str]:
-    return [PY, "-m", "grader", "grade", rubric, *paths, "--out", out, "--jobs", str(jobs), "--quiet", *extra]
+    return [PY, "-m", "grader", "grade", rubric, *paths, "--out", out, *(["--jobs", str(jobs)] if jobs else []),
+            "--quiet", *extra]
+
+
+def jobs_text(jobs: int) -> str:
+    from grader.batch.run import default_jobs
+    return f"--jobs {jobs}" if jobs else f"default --jobs ({default_jobs()})"
 
 
 def env_profile() -> dict:
@@ -256,7 +262,7 @@ def class_runs(sizes: list[int], jobs: int, seed: int, runaway: bool, report: di
             json.dump(manifest, f)
         out = os.path.join(OUT, tag)
         shutil.rmtree(out, ignore_errors=True)
-        print(f"\n== class N={n} ({'with' if runaway else 'no'} runaways), --jobs {jobs}", flush=True)
+        print(f"\n== class N={n} ({'with' if runaway else 'no'} runaways), {jobs_text(jobs)}", flush=True)
         m = run_measured(grade_cmd(rubric, [data], out, jobs), os.path.join(OUT, f"{tag}.log"), env_profile())
         entry: dict = {"n": n, "jobs": jobs, "run": m}
         if m["rc"] != 0 or not os.path.exists(os.path.join(out, "results.json")):
@@ -319,8 +325,8 @@ def class_runs(sizes: list[int], jobs: int, seed: int, runaway: bool, report: di
             if m1["grader_code"] != m["grader_code"]:
                 diffs.append(f"(grader code changed between the runs: {m['grader_code']} -> {m1['grader_code']})")
             entry["jobs1"] = {"run": m1, "diffs": diffs}
-            print(f"   --jobs 1: wall {m1['wall_s']} s (speed-up of --jobs {jobs}: {m1['wall_s'] / m['wall_s']:.2f}x); "
-                  f"results {'identical to --jobs ' + str(jobs) if not diffs else 'DIFFER: ' + '; '.join(diffs)}")
+            print(f"   --jobs 1: wall {m1['wall_s']} s (speed-up of {jobs_text(jobs)}: {m1['wall_s'] / m['wall_s']:.2f}x); "
+                  f"results {'identical to ' + jobs_text(jobs) if not diffs else 'DIFFER: ' + '; '.join(diffs)}")
         report["class"].append(entry)
 
 
@@ -375,14 +381,18 @@ def anchor_runs(sizes: list[int], jobs: int, venv: str, report: dict, runaway: b
         print(f"\n== anchors: no nbgrader at {nbg}; run: bash bench/setup_nbgrader.sh {venv}")
         return
     rubric = os.path.join(HERE, "anchor_rubric.yaml")
+    # both tools interrupt a runaway cell after the same time: the rubric's limits.cell_s
+    import yaml
+    with open(rubric) as f:
+        cell_timeout = int(round(float(yaml.safe_load(f)["limits"]["cell_s"])))
     for n in sizes:
         root = os.path.join(DATA, "anchors")
         sub, exp_path = anchors.write_class(n, root, runaway)
         tag = f"{n}" if runaway else f"{n}-nr"
         with open(exp_path) as f:
             expected = json.load(f)
-        print(f"\n== anchor assignment N={n}{'' if runaway else ' without the runaway'}: grader (--jobs {jobs}) "
-              "vs nbgrader autograde (serial, 5 s cell timeout)")
+        print(f"\n== anchor assignment N={n}{'' if runaway else ' without the runaway'}: grader ({jobs_text(jobs)}) "
+              f"vs nbgrader autograde (serial); both interrupt a cell after {cell_timeout} s")
         out = os.path.join(OUT, f"anchors-{tag}")
         shutil.rmtree(out, ignore_errors=True)
         g = run_measured(grade_cmd(rubric, [sub], out, jobs), os.path.join(OUT, f"anchors-{tag}-grader.log"), env_profile())
@@ -392,7 +402,7 @@ def anchor_runs(sizes: list[int], jobs: int, venv: str, report: dict, runaway: b
         course = os.path.join(DATA, f"nbg-{tag}")
         shutil.rmtree(course, ignore_errors=True)
         shutil.copytree(os.path.join(root, "nbgrader-course"), course)
-        env = nbgrader_env(venv)
+        env = dict(nbgrader_env(venv), NBG_CELL_TIMEOUT=str(cell_timeout))
         subprocess.run([nbg, "generate_assignment", "ps1", "--force"], cwd=course, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         anchors.prepare_nbgrader(course, os.path.join(root, f"nbgrader-answers-{tag}"))
@@ -417,7 +427,7 @@ def anchor_runs(sizes: list[int], jobs: int, venv: str, report: dict, runaway: b
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="100,1000")
-    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--jobs", type=int, default=0, help="grader's --jobs (default: the grader's own default)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-runaway", action="store_true", help="class without infinite loops / long sleeps")
     ap.add_argument("--no-class", action="store_true", help="skip the final-exam class runs")

@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("rubric", metavar="RUBRIC")
     g.add_argument("paths", nargs="+", metavar="PATH", help="a hand-in file, a folder, a MarkUs export or a .zip")
     g.add_argument("--out", default="grades", metavar="DIR", help="where the reports go (default: grades/)")
-    g.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel hand-ins (default: all cores)")
+    g.add_argument("--jobs", type=int, default=0, metavar="N", help="hand-ins graded at once (default: twice the cores, at most 32)")
     _sandbox_flags(g)
     g.add_argument("--quiet", action="store_true", help="no progress bar and no table")
     g.add_argument("--assignment-folder", metavar="NAME",

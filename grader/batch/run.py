@@ -82,8 +82,16 @@ def has_code(rubric: Rubric) -> bool:
     return any(c.kind in CODE_KINDS for q in rubric.questions for c in q.checks)
 
 
+def default_jobs() -> int:
+    """Hand-ins graded at once: twice the cores. A grading thread spends most of a hand-in waiting
+    for its sandbox (process hops, a sleeping or looping student job up to its wall limit), so one
+    per core leaves cores idle (measured: 1,000 exam hand-ins on 2 cores, 72 s with 2, 58 s with 4).
+    The CPU-bound maths pool stays at one worker per core."""
+    return max(1, min(2 * (os.cpu_count() or 1), 32))
+
+
 def jobs_for(opts: GradeOptions) -> int:
-    return 1 if opts.public_only else (opts.jobs or os.cpu_count() or 1)
+    return 1 if opts.public_only else (opts.jobs or default_jobs())
 
 
 def grade_run(opts: GradeOptions, *, progress_factory: Callable[[int, int], tuple[Progress | None, Callable[[], None]]]

@@ -127,6 +127,6 @@ def write(run: RunResult, out_dir: Path, *, hidden_visibility: str = "after_due_
         if sub.status == "no_submission":
             continue
         doc = result_for(sub, hidden_visibility=hidden_visibility)
-        text = json.dumps(doc, ensure_ascii=False, allow_nan=False, indent=2)
+        text = json.dumps(doc, ensure_ascii=False, allow_nan=False)   # C encoder: indent= is ~10x slower
         (folder / f"{safe_name(sub.id)}.json").write_text(text + "\n", encoding="utf-8")
     return folder
