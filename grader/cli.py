@@ -79,6 +79,10 @@ def _sandbox_flags(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # hand-ins run in parallel; numpy's BLAS threads would only spin between the tiny comparisons
+    # (set before numpy is first imported, which is later: the CLI imports it lazily)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     parser = _parser()
     try:
         args = parser.parse_args(argv)
