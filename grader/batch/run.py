@@ -59,11 +59,12 @@ class GradeOutcome:
 
 def start_sandbox(trust: bool, namespaces: bool, workers: int) -> Any:
     """Start the sandbox's fork server; call it BEFORE the rubric is read."""
-    try:
-        from grader.sandbox import Sandbox
-    except ImportError:  # pragma: no cover
-        return None
-    return Sandbox.start(trust_submissions=trust, namespaces=namespaces, workers=workers)
+    from grader.sandbox.spawn import spawn
+
+    spawned = spawn(namespaces=namespaces)      # first: its start-up overlaps our numpy import
+    from grader.sandbox import Sandbox
+
+    return Sandbox.start(trust_submissions=trust, namespaces=namespaces, workers=workers, spawned=spawned)
 
 
 def load_rubric_for(sandbox: Any, path: str, compile_checks: bool = True) -> Rubric:

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from grader.sandbox import codec
+from grader.sandbox.spawn import Spawned, spawn
 
-ZYGOTE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zygote.py")
 RESULT_CAP = 32 << 20        # bytes of result frames per job
 FLOOD_FACTOR = 16            # output beyond output_kb * FLOOD_FACTOR kills the job
 GRACE_S = 3.0                # parent backstop beyond the keeper's own wall timer
@@ -188,7 +188,8 @@ class Sandbox:
 
     @classmethod
     def start(cls, trust_submissions: bool = False, namespaces: bool = True, workers: int = 2,
-              python: str | None = None, start_timeout: float = 60.0) -> "Sandbox":
+              python: str | None = None, start_timeout: float = 60.0, spawned: Spawned | None = None) -> "Sandbox":
+        """Start (or adopt a ``spawn()``ed) zygote; returns at once, the hello is awaited on first use."""
         self = object.__new__(cls)
         self.trust_submissions = trust_submissions
         self.workers = max(1, int(workers))
@@ -203,20 +204,13 @@ class Sandbox:
             ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)
         except Exception:
             pass
-        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
-               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-        t0 = time.perf_counter()
-        self._proc = subprocess.Popen(
-            [python or sys.executable, "-I", ZYGOTE, str(theirs.fileno()), "1" if namespaces else "0"],
-            pass_fds=[theirs.fileno()], env=env, cwd="/", stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=None, close_fds=True)
-        theirs.close()
-        self._sock = mine
-        self._t0, self._start_timeout = t0, start_timeout
+        if spawned is None:
+            spawned = spawn(namespaces=namespaces, python=python)
+        self._proc, self._sock = spawned.proc, spawned.sock
+        self._t0, self._start_timeout = spawned.started, start_timeout
         self._hello: dict[str, Any] | None = None
         self._hello_lock = threading.Lock()
-        self.namespaces_requested = namespaces
+        self.namespaces_requested = spawned.namespaces
         if self.workers > 63:
             raise ValueError("at most 63 workers")
         return self      # the zygote starts (imports numpy, probes the kernel) while the caller goes on
