@@ -14,6 +14,7 @@ from typing import Any, Sequence
 
 from grader import __version__, profile
 from grader.errors import GraderError, RubricError
+from grader.results import points_text
 
 EXIT_OK, EXIT_RUBRIC, EXIT_USAGE = 0, 1, 2
 
@@ -179,9 +180,6 @@ def _progress(total: int, initial: int, quiet: bool) -> tuple[Any, Any]:
     return (lambda _res: bar.update(1)), bar.close
 
 
-def _fmt(x: float) -> str:
-    return f"{x:g}"
-
 
 def _print_table(run: Any, rubric: Any) -> None:
     qids = [q.id for q in rubric.questions]
@@ -192,9 +190,9 @@ def _print_table(run: Any, rubric: Any) -> None:
     print(head)
     print("-" * len(head))
     for s in run.submissions[:200]:
-        marks = {q.id: f"{_fmt(q.score)}{short.get(str(q.status), '')}" for q in s.questions}
+        marks = {q.id: f"{points_text(q.score)}{short.get(str(q.status), '')}" for q in s.questions}
         cells = " ".join(f"{marks.get(q, ''):>4}" for q in qids)
-        print(f"{s.id:<{wid}}  {s.status:<13} {_fmt(s.score):>6} {_fmt(s.pending_review):>6} {_fmt(s.max_score):>4}  {cells}")
+        print(f"{s.id:<{wid}}  {s.status:<13} {points_text(s.score):>6} {points_text(s.pending_review):>6} {points_text(s.max_score):>4}  {cells}")
     if len(run.submissions) > 200:
         print(f"... and {len(run.submissions) - 200} more (see grades.csv)")
     print("legend: ✓ correct  ~ partial  ✗ incorrect  - missing  ? unparseable  E error  T timeout  R needs review")
@@ -210,9 +208,9 @@ def _print_summary(run: Any) -> None:
     if graded:
         mean = sum(s.score for s in graded) / len(graded)
         waiting = [s for s in graded if s.pending_review > 0]
-        line += f"; mean score {mean:.1f} / {_fmt(run.max_score)}"
+        line += f"; mean score {mean:.1f} / {points_text(run.max_score)}"
         if waiting:
-            line += (f"; {_fmt(sum(s.pending_review for s in waiting))} point(s) on {len(waiting)} hand-in(s) "
+            line += (f"; {points_text(sum(s.pending_review for s in waiting))} point(s) on {len(waiting)} hand-in(s) "
                      "wait for a person (grader review)")
     print(line)
 
@@ -227,13 +225,13 @@ def _print_check(run: Any) -> None:
                 print(f"  read: {shown[:200]}{'...' if len(shown) > 200 else ''}")
             for c in q.checks:
                 if c.details.get("hidden"):
-                    print(f"  [hidden] {c.name}: graded after the deadline ({_fmt(c.max_score)} pts)")
+                    print(f"  [hidden] {c.name}: graded after the deadline ({points_text(c.max_score)} pts)")
                 else:
-                    print(f"  [{c.status}] {c.name}: {_fmt(c.score)}/{_fmt(c.max_score)}  {c.message}")
+                    print(f"  [{c.status}] {c.name}: {points_text(c.score)}/{points_text(c.max_score)}  {c.message}")
         public = sum(c.max_score for q in s.questions for c in q.checks if not c.details.get("hidden"))
         got = sum(c.score for q in s.questions for c in q.checks if not c.details.get("hidden")
                   and str(c.status) != "needs_review")
-        print(f"\npublic checks: {_fmt(got)} / {_fmt(public)} points (free-text and hidden checks are graded later)")
+        print(f"\npublic checks: {points_text(got)} / {points_text(public)} points (free-text and hidden checks are graded later)")
 
 
 def _review(args: Any) -> int:
@@ -272,7 +270,7 @@ def _validate(args: Any) -> int:
         print(f, file=sys.stderr)
     n_checks = sum(len(q.checks) for q in rubric.questions)
     summary = (f"{args.rubric}: {len(rubric.questions)} questions, {n_checks} checks, "
-               f"{_fmt(rubric.max_score)} points; self-test {count - len(failures)}/{count} cases passed "
+               f"{points_text(rubric.max_score)} points; self-test {count - len(failures)}/{count} cases passed "
                f"in {time.perf_counter() - started:.1f} s")
     print(summary)
     return EXIT_RUBRIC if failures else EXIT_OK

@@ -8,6 +8,7 @@ from typing import Any
 
 from grader import profile
 from grader.checks import registry
+from grader.checks.code import session_notes
 from grader.context import GradeContext
 from grader.errors import HandInError
 from grader.handin.discover import Empty
@@ -52,13 +53,14 @@ def grade_document(rubric: Rubric, item: HandIn, document: Document, *, math: An
                            public_only=public_only)
         try:
             questions = tuple(_grade_question(q, ctx) for q in rubric.questions)
+            cell_notes = session_notes(ctx)
         finally:
             _close_resources(ctx)
     except Exception as exc:  # the grader's own failure on this hand-in: reported, the batch goes on
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return _failed(rubric, item, f"internal grader error: {detail}", tier, files, started)
     score, pending, max_score = totals(questions)
-    notes = "; ".join(document.notes)
+    notes = "; ".join((*document.notes, *cell_notes))
     return SubmissionResult(id=item.id, path=item.path, status="graded", score=score, max_score=max_score,
                             pending_review=pending, questions=questions, message=notes, sandbox_tier=tier,
                             files=files, duration_s=time.perf_counter() - started)

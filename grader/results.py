@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 
+def points_text(x: float) -> str:
+    """Points as every report prints them: 2, 0.5, 1.25 (no trailing zeros)."""
+    return f"{x:g}"
+
+
 class Status(str, enum.Enum):
     CORRECT = "correct"
     PARTIAL = "partial"

@@ -462,6 +462,25 @@ def hand_in_session(ctx: Any) -> Any:
     return s
 
 
+def session_notes(ctx: Any, limit: int = 3) -> list[str]:
+    """What went wrong in the hand-in's cells though grading went on (a raising or a stopped cell):
+    said once for the hand-in, also when every check passes."""
+    s = ctx.cache.get(SESSION_KEY)
+    bad = [c for c in getattr(s, "cells", ()) if c.ok is False]
+    notes = []
+    for c in bad[:limit]:
+        e = c.error or {}
+        w = e.get("where")
+        line = f", line {w['line']}" if w else ""
+        if e.get("type") == "CellTimeout":
+            notes.append(f"{c.origin} ran past the per-cell time limit and was stopped; the next cells still ran")
+        else:
+            notes.append(f"{c.origin}{line} raised {e.get('type')}: {e.get('message')}; the next cells still ran")
+    if len(bad) > limit:
+        notes.append(f"{len(bad) - limit} more cell(s) failed")
+    return notes
+
+
 def release_session(check: Any, ctx: Any) -> None:
     """After the hand-in's last code check, end its sandbox run (and free its worker slot)."""
     s = ctx.cache.get(SESSION_KEY)

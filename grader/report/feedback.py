@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader.report.files import safe_name, write_atomic
-from grader.results import RunResult, Status, SubmissionResult, Visibility
+from grader.results import RunResult, Status, SubmissionResult, Visibility, points_text
 
 MARK = {
     Status.CORRECT: "✅", Status.PARTIAL: "🟡", Status.INCORRECT: "❌", Status.MISSING: "⬜",
@@ -25,9 +25,6 @@ def _fence(text: str) -> str:
     return f"~~~text\n{text.strip()}\n~~~"
 
 
-def _pts(x: float) -> str:
-    return f"{x:g}"
-
 
 def render(sub: SubmissionResult, title: str) -> str:
     out = [f"# {title}: feedback for {sub.id}", ""]
@@ -38,27 +35,27 @@ def render(sub: SubmissionResult, title: str) -> str:
         out += [f"**The grader could not grade this hand-in:** {sub.message}", "",
                 "Your instructor has been told; nothing was scored.", ""]
         return "\n".join(out)
-    line = f"**Score: {_pts(sub.score)} / {_pts(sub.max_score)}**"
+    line = f"**Score: {points_text(sub.score)} / {points_text(sub.max_score)}**"
     if sub.pending_review:
-        line += f" ({_pts(sub.pending_review)} more points are waiting for a person to grade them)"
+        line += f" ({points_text(sub.pending_review)} more points are waiting for a person to grade them)"
     out += [line, ""]
     if sub.message:
         out += [f"Note: {sub.message}", ""]
     out += ["| question | points | result |", "|---|---|---|"]
     for q in sub.questions:
-        pts = f"{_pts(q.score)} / {_pts(q.max_score)}"
+        pts = f"{points_text(q.score)} / {points_text(q.max_score)}"
         out.append(f"| {q.id} {q.title} | {pts} | {MARK.get(q.status, '')} {LABEL.get(q.status, str(q.status))} |")
     out.append("")
     for q in sub.questions:
         out += [f"## {q.id}. {q.title}".rstrip(". ") if q.title else f"## {q.id}", ""]
         out.append(f"{MARK.get(q.status, '')} **{LABEL.get(q.status, str(q.status))}**, "
-                   f"{_pts(q.score)} / {_pts(q.max_score)} points"
-                   + (f" ({_pts(q.pending_review)} pending review)" if q.pending_review else ""))
+                   f"{points_text(q.score)} / {points_text(q.max_score)} points"
+                   + (f" ({points_text(q.pending_review)} pending review)" if q.pending_review else ""))
         out.append("")
         if q.answer:
             out += ["What was read as your answer:", "", _fence(q.answer[:3000]), ""]
         for c in q.checks:
-            head = f"- {MARK.get(c.status, '')} {c.name}: {_pts(c.score)} / {_pts(c.max_score)}"
+            head = f"- {MARK.get(c.status, '')} {c.name}: {points_text(c.score)} / {points_text(c.max_score)}"
             if c.visibility is Visibility.HIDDEN:
                 out.append(head + " (hidden check)")
             else:

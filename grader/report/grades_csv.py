@@ -11,11 +11,8 @@ import io
 from pathlib import Path
 
 from grader.report.files import write_atomic
-from grader.results import RunResult
+from grader.results import RunResult, points_text
 
-
-def _num(x: float) -> str:
-    return f"{x:g}"
 
 
 def render(run: RunResult, question_ids: list[str]) -> str:
@@ -27,8 +24,8 @@ def render(run: RunResult, question_ids: list[str]) -> str:
         cells = []
         for qid in question_ids:
             q = by_id.get(qid)
-            cells.append("" if q is None or q.pending_review > 0 else _num(q.score))
-        w.writerow([sub.id, sub.status, _num(sub.score), _num(sub.pending_review), _num(sub.max_score), *cells])
+            cells.append("" if q is None or q.pending_review > 0 else points_text(q.score))
+        w.writerow([sub.id, sub.status, points_text(sub.score), points_text(sub.pending_review), points_text(sub.max_score), *cells])
     return buf.getvalue()
 
 

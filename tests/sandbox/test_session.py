@@ -76,6 +76,8 @@ def test_a_runaway_cell_is_stopped_and_the_rest_still_counts(sb, rubric, tmp_pat
     r = grade(_write(tmp_path, "loop.py", src), rubric, sb)
     assert time.monotonic() - t0 < 4.0 + 2.0
     assert r.score == 10.0, [(q.id, q.feedback) for q in r.questions]
+    # full marks, and still the hand-in says which cell was stopped
+    assert "loop.py ran past the per-cell time limit and was stopped" in r.message, r.message
     assert not wait_no_survivors(sb)
 
 
