@@ -16,7 +16,7 @@ from grader import __version__, profile
 from grader.errors import GraderError, RubricError
 from grader.results import points_text
 
-EXIT_OK, EXIT_RUBRIC, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_RUBRIC, EXIT_USAGE, EXIT_REPORTS = 0, 1, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -151,7 +151,16 @@ def _grade(args: Any, paths: list[str], public_only: bool) -> int:
     if public_only:
         _print_check(run)
         return EXIT_OK
-    write_reports(outcome, args.out)
+    from grader.errors import ReportError
+
+    try:
+        write_reports(outcome, args.out)
+    except ReportError as exc:
+        for failure in exc.failures:
+            print(f"grader: could not write {failure}", file=sys.stderr)
+        print(f"grader: the other reports were written to {args.out}/ (results are also in the cache); "
+              "fix the cause and run the same command again", file=sys.stderr)
+        return EXIT_REPORTS
     if profile.ENABLED:
         print(profile.line(wall_s=round(time.perf_counter() - profile.T0, 3), handins=outcome.total,
                            graded=len(outcome.graded), cached=outcome.cached), file=sys.stderr)

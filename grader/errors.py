@@ -51,5 +51,13 @@ class RubricError(GraderError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class ReportError(GraderError):
+    """Some report files could not be written; every other one was. `failures`: one line each."""
+
+    def __init__(self, failures: list[str]):
+        self.failures = tuple(failures)
+        super().__init__("; ".join(self.failures))
+
+
 class HandInError(GraderError):
     """A hand-in could not be read (broken notebook JSON, unreadable file...)."""

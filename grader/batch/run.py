@@ -149,7 +149,7 @@ def grade_run(opts: GradeOptions, *, progress_factory: Callable[[int, int], tupl
         complete = True
         try:
             if todo:
-                complete = _grade_todo(opts, rubric, items, todo, done, cache, sandbox, jobs, progress)
+                complete = _grade_todo(opts, rubric, items, todo, done, cache, sandbox, jobs, progress, warnings)
         finally:
             finish()
         results = [done[i] for i in sorted(done)]
@@ -169,18 +169,28 @@ def grade_run(opts: GradeOptions, *, progress_factory: Callable[[int, int], tupl
         if sandbox is not None:
             sandbox.close()
         if cache is not None:
-            cache.write_stats(outcome.graded if outcome else [])
+            try:
+                cache.write_stats(outcome.graded if outcome else [])
+            except OSError:
+                pass
     return outcome
 
 
 def _grade_todo(opts: GradeOptions, rubric: Rubric, items: list[HandIn | Empty], todo: list[int],
                 done: dict[int, SubmissionResult], cache: ResultCache | None, sandbox: Any, jobs: int,
-                progress: Progress | None) -> bool:
+                progress: Progress | None, warnings: list[str]) -> bool:
     subset = [items[i] for i in todo]
 
+    cache_trouble: list[str] = []
+
     def store(k: int, res: SubmissionResult) -> None:
-        if cache is not None:
+        if cache is None:
+            return
+        try:
             cache.put(subset[k], res)
+        except OSError as exc:  # the cache only saves time: a full disk must not stop the batch
+            if not cache_trouble:
+                cache_trouble.append(f"could not write the cache ({exc}); this run's results will be graded again next time")
 
     if opts.executor == "dask":
         from grader.batch.dask_exec import grade_batch_dask
@@ -203,6 +213,7 @@ def _grade_todo(opts: GradeOptions, rubric: Rubric, items: list[HandIn | Empty],
         res = by_id.get(items[i].id)
         if res is not None:
             done[i] = res
+    warnings.extend(cache_trouble)
     return complete
 
 

@@ -12,7 +12,9 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any, Callable
 
+from grader.errors import ReportError
 from grader.report import feedback, grades_csv, results_json
 from grader.report.files import write_atomic
 from grader.results import RunResult
@@ -31,22 +33,40 @@ def write_all(run: RunResult, rubric: Rubric, out_dir: str | Path) -> list[Path]
         from grader.report import summary_md
         summary_md.append_github_summary(run)          # a CI step's summary is per step, not per folder
         return unchanged
-    write_atomic(out / "results.json", results_text)
-    written = [out / "results.json", grades_csv.write(run, [q.id for q in rubric.questions], out)]
-    written += feedback.write(run, out)
-    written += _optional_writers(run, out)
+    return _write_every_report(run, rubric, out, results_text, digest)
+
+
+def _write_every_report(run: RunResult, rubric: Rubric, out: Path, results_text: str, digest: str) -> list[Path]:
+    failures: list[str] = []
+
+    def attempt(what: str, write: Callable[[], Any]) -> list[Path]:
+        """One writer; its failure is reported and the other writers still run."""
+        try:
+            got = write()
+        except Exception as exc:  # noqa: BLE001 - a broken writer must not cost the other reports
+            failures.append(f"{what}: {type(exc).__name__}: {exc}")
+            return []
+        return [p for p in (got if isinstance(got, list) else [got]) if p is not None]
+
+    from grader.report import gradescope, html, junit, markus, summary_md
+
+    written = attempt("results.json", lambda: _write_text(out / "results.json", results_text))
+    written += attempt("grades.csv", lambda: grades_csv.write(run, [q.id for q in rubric.questions], out))
+    written += attempt("feedback/", lambda: feedback.write(run, out))
+    written += attempt("markus_grades.csv", lambda: markus.write_grades_csv(run, out))
+    written += attempt("gradescope/", lambda: gradescope.write(run, out))
+    written += attempt("junit.xml", lambda: junit.write(run, out))
+    written += attempt("summary.html", lambda: html.write(run, out))
+    attempt("GitHub step summary", lambda: summary_md.append_github_summary(run))
+    if failures:
+        raise ReportError(failures)
     _record(out, digest, written)
     return written
 
 
-def _optional_writers(run: RunResult, out: Path) -> list[Path]:
-    """MarkUs, Gradescope, JUnit, HTML and step-summary outputs."""
-    from grader.report import gradescope, html, junit, markus, summary_md
-
-    paths = [markus.write_grades_csv(run, out), gradescope.write(run, out), junit.write(run, out),
-             html.write(run, out)]
-    summary_md.append_github_summary(run)
-    return paths
+def _write_text(path: Path, text: str) -> Path:
+    write_atomic(path, text)
+    return path
 
 
 def _digest(results_text: str, question_ids: list[str]) -> str:

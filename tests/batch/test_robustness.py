@@ -59,3 +59,31 @@ def test_a_crash_inside_grade_submission_is_caught_by_the_batch(monkeypatch):
     assert complete
     assert results[0].status == "error" and "RuntimeError: bug" in results[0].message
     assert results[1].status == "graded"
+
+
+def test_reports_and_cache_failures_do_not_stop_the_run(tmp_path, monkeypatch, capsys):
+    """An unwritable cache costs the cache only; a broken writer costs its own file and exit 3."""
+    from grader.batch.cache import ResultCache
+    from grader.cli import main
+    from grader.report import junit
+
+    def full_disk(self, item, result):
+        raise OSError(28, "No space left on device")
+
+    def broken(*a, **k):
+        raise RuntimeError("writer bug")
+
+    monkeypatch.setattr(ResultCache, "put", full_disk)
+    monkeypatch.setattr(junit, "write", broken)
+    out = tmp_path / "grades"
+    code = main(["grade", os.path.join(ROOT, "rubrics", "final_exam.yaml"),
+                 os.path.join(EXAMPLES, "seed_student"), os.path.join(EXAMPLES, "template"),
+                 "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 3, err
+    assert "could not write the cache" in err and "No space left on device" in err
+    assert "could not write junit.xml: RuntimeError: writer bug" in err
+    import json
+    subs = json.loads((out / "results.json").read_text())["submissions"]
+    assert {s["id"] for s in subs} == {"seed_student", "template"}
+    assert (out / "summary.html").exists() and not (out / "junit.xml").exists()

@@ -54,3 +54,25 @@ def test_the_step_summary_is_appended_on_every_run(run, tmp_path, monkeypatch):
     size = summary.stat().st_size
     write_all(run, _rubric(), out)                               # unchanged reports, a new CI step
     assert summary.stat().st_size == 2 * size > 0
+
+
+def test_a_failing_writer_costs_only_its_own_report(run, tmp_path, monkeypatch):
+    import pytest
+
+    from grader.errors import ReportError
+    from grader.report import junit
+
+    def broken(*a, **k):
+        raise UnicodeEncodeError("utf-8", "x", 0, 1, "a writer bug")
+
+    monkeypatch.setattr(junit, "write", broken)
+    out = tmp_path / "out"
+    with pytest.raises(ReportError) as info:
+        write_all(run, _rubric(), out)
+    assert len(info.value.failures) == 1 and info.value.failures[0].startswith("junit.xml: UnicodeEncodeError")
+    for name in ("results.json", "grades.csv", "markus_grades.csv", "summary.html"):
+        assert (out / name).exists(), name            # written before and after the broken one
+    assert not (out / "junit.xml").exists()
+    monkeypatch.undo()
+    write_all(run, _rubric(), out)                     # no manifest was recorded: the next run writes all
+    assert (out / "junit.xml").exists()
