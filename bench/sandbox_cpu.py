@@ -7,8 +7,9 @@ One job per notebook, as the floor does: the student's code cells, then the anch
 (softmax([1, 2, 3]) and a getter of eta/beta), through grader.sandbox.Sandbox (zygote -> keeper ->
 worker with rlimits, seccomp, Landlock, namespaces). Reports per job:
   worker_cpu   the worker's CPU (user+sys) as the keeper measures it (JobResult.cpu_s);
-  tree_cpu     keeper + worker: the zygote's reaped-children CPU (/proc/ZYGOTE/stat cutime+cstime)
-               over the run, divided by the jobs (what the floor's os.wait4 per child measures);
+  tree_cpu     keeper + worker: the CPU of every process below the zygote (reaped: the zygote's
+               cutime+cstime; live slot keepers: their utime+stime+cutime+cstime) over the run,
+               divided by the jobs (what the floor's os.wait4 per child measures);
   parent_cpu   the trusted side's CPU per job (this process: encode, memfd, select, decode).
 """
 import argparse
@@ -27,10 +28,23 @@ GETTER = ("def __bench_get_vars():\n    g = globals()\n"
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def children_cpu(pid):
+def _stat(pid):
     with open(f"/proc/{pid}/stat") as f:
-        st = f.read().rsplit(")", 1)[1].split()
-    return (int(st[13]) + int(st[14])) / TICK      # cutime + cstime (fields 16, 17)
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def children_cpu(pid):
+    """CPU of everything below the zygote: its reaped children (cutime + cstime, fields 16-17) and
+    its live ones (slot keepers: utime + stime + their own reaped children)."""
+    total = sum(int(x) for x in _stat(pid)[13:15])
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            for kid in f.read().split():
+                try:
+                    total += sum(int(x) for x in _stat(kid)[11:15])
+                except OSError:
+                    pass
+    return total / TICK
 
 
 def main():

@@ -353,7 +353,7 @@ class Sandbox:
             self._ids += 1
             return self._ids
 
-    def _launch(self, jid: int, payload: bytes) -> tuple[socket.socket, int, int] | str:
+    def _launch(self, jid: int, payload: bytes, slot: int) -> tuple[socket.socket, int, int] | str:
         """Ask the zygote for a keeper; returns (control socket, result pipe, output pipe)."""
         jfd = os.memfd_create(f"job-{jid}", os.MFD_CLOEXEC)
         os.write(jfd, payload)
@@ -363,7 +363,7 @@ class Sandbox:
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             with self._lock:
-                socket.send_fds(self._sock, [json.dumps({"t": "open", "id": jid}).encode()],
+                socket.send_fds(self._sock, [json.dumps({"t": "open", "id": jid, "slot": slot}).encode()],
                                 [jfd, theirs.fileno(), res_w, out_w])
         except OSError as e:
             for fd in (res_r, out_r):
@@ -488,7 +488,7 @@ class Sandbox:
             "cells": [{"source": c.source, "origin": c.origin} for c in job.cells],
             "calls": [_call_json(c) for c in job.calls],
         }).encode()
-        got = self._launch(jid, payload)
+        got = self._launch(jid, payload, slot)
         if isinstance(got, str):
             return JobResult([], [CallOutcome("noresult") for _ in job.calls], infra_error=got, tier=self.tier)
         ctl, res_r, out_r = got
@@ -560,7 +560,7 @@ class Session:
             "cells_cpu_s": self.cells_lim["cpu_s"], "cells_wall_s": self.cells_lim["wall_s"],
             "cells": [{"source": c.source, "origin": c.origin} for c in cells], "calls": None,
         }).encode()
-        got = sb._launch(self.jid, payload)
+        got = sb._launch(self.jid, payload, self.slot)
         if isinstance(got, str):
             self.infra_error = got
             self.alive = False

@@ -913,9 +913,16 @@ class _Session:
         self.wpfd = os.pidfd_open(wpid)
         self.alive = True
         self.wst = None
-        self.cpu0 = 0.0
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu0 = r.ru_utime + r.ru_stime    # a slot keeper has reaped earlier jobs: count from here
         self.dead_cpu = 0.0
         self.final_swept = False
+
+    def close(self):
+        try:
+            os.close(self.wpfd)
+        except OSError:
+            pass
 
     def reap_worker(self):
         if self.wst is None:
@@ -1002,21 +1009,66 @@ class _Session:
                 "signal": os.WTERMSIG(wst) if wst is not None and os.WIFSIGNALED(wst) else None}
 
 
+def _become_keeper():
+    _name(b"grader-keeper")
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    os.setsid()
+
+
 def keeper(msg, fds, cfg):
-    """Trusted per-hand-in supervisor, forked from the zygote. Never runs student code.
+    """A keeper forked for one job (the non-root namespace mode: a user namespace per job)."""
+    try:
+        _become_keeper()
+    except BaseException:
+        os._exit(71)
+    run_job(msg, fds, cfg, None)
+    os._exit(0)
+
+
+def slot_keeper(sock, cfg):
+    """A keeper that stays, one per worker slot (root, or no namespaces): runs the slot's jobs one
+    after the other, so a job costs no fork of the zygote. Each job still gets fresh PID, network,
+    IPC and UTS namespaces: setns() back to our own PID namespace, then unshare() again (root)."""
+    try:
+        _become_keeper()
+        own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC) if cfg["namespaces"] else None
+    except BaseException:
+        os._exit(71)
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(sock, 65536, 8)
+        except OSError:
+            os._exit(0)
+        if not data:
+            os._exit(0)                # the zygote is gone
+        try:
+            msg = json.loads(data)
+            ok = msg.get("t") == "open" and len(fds) == 4
+        except ValueError:
+            ok = False
+        if not ok:
+            for fd in fds:
+                os.close(fd)
+            continue
+        run_job(msg, dict(zip(("job", "ctl", "res", "out"), fds)), cfg, own_pidns,
+                close_in_child=[sock.fileno()] + ([own_pidns] if own_pidns is not None else []))
+
+
+def run_job(msg, fds, cfg, own_pidns, close_in_child=()):
+    """Supervise one job. Never runs student code.
 
     Phases: the cells (worker W runs them once), then one per question the parent asks for (W forks
     a child per question); each phase has its own wall deadline here and its own rlimits in the
-    process that runs it. One status message per phase on the control socket."""
+    process that runs it. One status message per phase on the control socket; the last one after
+    every process of the job is gone and its scratch directory removed."""
     st = {"ok": False}
     ctl = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET, fileno=fds["ctl"])
+    pipes = {fds["res"], fds["out"]}          # our copies of the job's pipes, until the worker has them
     scratch = None
     ses = None
+    kw = ww = None
     try:
-        _name(b"grader-keeper")
-        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        _prctl(PR_SET_CHILD_SUBREAPER, 1)
-        os.setsid()
         with os.fdopen(fds["job"], "rb") as f:
             job = json.loads(f.read())
         lim = job["limits"]
@@ -1029,6 +1081,8 @@ def keeper(msg, fds, cfg):
             flags = CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS
             if not cfg["root"]:
                 flags |= CLONE_NEWUSER
+            if own_pidns is not None and _libc.setns(own_pidns, CLONE_NEWPID) != 0:
+                raise OSError(ctypes.get_errno(), "setns")    # children in our own PID ns again
             if _libc.unshare(flags) != 0:
                 raise OSError(ctypes.get_errno(), "unshare")
         kw, ww = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET) if session else (None, None)
@@ -1038,9 +1092,12 @@ def keeper(msg, fds, cfg):
             ctl.close()
             if kw is not None:
                 kw.close()
+            for fd in close_in_child:
+                os.close(fd)
             worker(job, fds, scratch, cfg, me, ww)
-        os.close(fds["res"])
-        os.close(fds["out"])
+        for fd in pipes:
+            os.close(fd)
+        pipes = ()
         if ww is not None:
             ww.close()
         slot_uid = (SLOT_UID_BASE + int(job.get("slot", 0))
@@ -1059,7 +1116,6 @@ def keeper(msg, fds, cfg):
                "alive": ses.alive}
         if ses.alive:
             rep["cpu_s"] = _proc_cpu(pid)
-            ses.cpu0 = 0.0
         else:
             rep.update(ses.status_of_worker_death(), cpu_s=ses.dead_cpu)
         if not ses.alive:
@@ -1138,8 +1194,16 @@ def keeper(msg, fds, cfg):
             st["scratch_removed"] = not os.path.exists(scratch)
         try:
             ctl.send(json.dumps(st).encode())
-        finally:
-            os._exit(0)
+        except OSError:
+            pass
+        # a slot keeper goes on with the next job: nothing of this one may stay open
+        for fd in pipes:
+            os.close(fd)
+        for sock_ in (ctl, kw, ww):
+            if sock_ is not None:
+                sock_.close()
+        if ses is not None:
+            ses.close()
 
 
 class _Done(Exception):
@@ -1248,7 +1312,37 @@ def zygote(sock_fd, want_ns):
     # Every object so far goes to the permanent generation: a collection in a forked keeper, worker
     # or question child never walks (and so never copies on write) the inherited heap.
     gc.freeze()
-    keepers = {}  # pid -> job id
+    # root (or no namespaces): one keeper per worker slot, kept for the whole run (a job costs no
+    # fork here); without root a job needs its own user namespace, so a keeper per job
+    persistent = cfg["root"] or not cfg["namespaces"]
+    keepers = {}  # pid -> job id (per-job keepers) or ("slot", n) (slot keepers)
+    slots = {}    # slot -> (pid, socket to its keeper)
+
+    def slot_link(n):
+        if n not in slots:
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            pid = os.fork()
+            if pid == 0:
+                sock.close()
+                ours.close()
+                for _, other in slots.values():
+                    other.close()
+                slot_keeper(theirs, cfg)
+            theirs.close()
+            slots[n] = (pid, ours)
+            keepers[pid] = ("slot", n)
+        return slots[n][1]
+
+    def drop_slot(n, kill):
+        pid, link = slots.pop(n, (None, None))
+        if link is not None:
+            link.close()
+        if kill and pid is not None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
     try:
         while True:
             r, _, _ = select.select([sock], [], [], 0.2)
@@ -1260,7 +1354,9 @@ def zygote(sock_fd, want_ns):
                     break
                 if pid == 0:
                     break
-                keepers.pop(pid, None)
+                gone = keepers.pop(pid, None)
+                if isinstance(gone, tuple) and slots.get(gone[1], (None,))[0] == pid:
+                    drop_slot(gone[1], False)
             for k in _children_of(os.getpid()) if r == [] else ():
                 if k not in keepers:
                     try:
@@ -1273,7 +1369,15 @@ def zygote(sock_fd, want_ns):
             if not data:
                 break
             msg = json.loads(data)
-            if msg["t"] == "open" and len(fds) == 4:
+            if msg["t"] == "open" and len(fds) == 4 and persistent:
+                n = int(msg.get("slot", 0))
+                for attempt in (0, 1):
+                    try:
+                        socket.send_fds(slot_link(n), [data], fds)
+                        break
+                    except OSError:        # that slot's keeper died: a new one takes the job
+                        drop_slot(n, True)
+            elif msg["t"] == "open" and len(fds) == 4:
                 fmap = dict(zip(("job", "ctl", "res", "out"), fds))
                 fds = []
                 pid = os.fork()
@@ -1284,6 +1388,10 @@ def zygote(sock_fd, want_ns):
                     os.close(fd)
                 keepers[pid] = msg["id"]
             elif msg["t"] == "kill":
+                # the grader's backstop: a keeper that does not answer. Its job (and, for a slot
+                # keeper, nothing else: the slot runs one job at a time) dies with it.
+                if persistent and msg.get("slot") is not None:
+                    drop_slot(int(msg["slot"]), True)
                 for pid, jid in list(keepers.items()):
                     if jid == msg["id"]:
                         try:
@@ -1294,6 +1402,8 @@ def zygote(sock_fd, want_ns):
                     kill_uid(SLOT_UID_BASE + int(msg["slot"]))
             elif msg["t"] == "preload":
                 preload(msg.get("modules") or [])
+                for n in list(slots):      # slot keepers forked before it lack the modules: they end
+                    drop_slot(n, False)    # after their current job, new ones are forked on demand
             elif msg["t"] == "exit":
                 raise SystemExit
             for fd in fds:
@@ -1301,6 +1411,8 @@ def zygote(sock_fd, want_ns):
     except SystemExit:
         pass
     finally:
+        for n in list(slots):
+            drop_slot(n, False)          # a slot keeper ends at EOF, after its current job's sweep
         for pid in list(keepers):
             try:
                 os.kill(pid, signal.SIGKILL)
