@@ -374,6 +374,11 @@ def read_nbgrader_csv(path: str) -> dict:
         return {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
 
 
+# the memory sampler scans all of /proc: every 50 ms it costs a few % of a core, which a tool using
+# both cores (grader) pays and a serial one (nbgrader) does not; the anchors compare wall times
+ANCHOR_SAMPLING_S = 0.5
+
+
 def anchor_runs(sizes: list[int], jobs: int, venv: str, report: dict, runaway: bool = True,
                 grader_runs: int = 3) -> None:
     import anchors
@@ -401,7 +406,7 @@ def anchor_runs(sizes: list[int], jobs: int, venv: str, report: dict, runaway: b
         for k in range(grader_runs + 1):
             shutil.rmtree(out, ignore_errors=True)
             m = run_measured(grade_cmd(rubric, [sub], out, jobs), os.path.join(OUT, f"anchors-{tag}-grader.log"),
-                             env_profile())
+                             env_profile(), interval=ANCHOR_SAMPLING_S)
             if k:
                 walls.append(m)
         walls.sort(key=lambda m: m["wall_s"])
@@ -417,7 +422,7 @@ def anchor_runs(sizes: list[int], jobs: int, venv: str, report: dict, runaway: b
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         anchors.prepare_nbgrader(course, os.path.join(root, f"nbgrader-answers-{tag}"))
         b = run_measured([nbg, "autograde", "ps1", "--force"], os.path.join(OUT, f"anchors-{tag}-nbgrader.log"),
-                         env, cwd=course)
+                         env, cwd=course, interval=ANCHOR_SAMPLING_S)
         csv_path = os.path.join(OUT, f"anchors-{tag}-nbgrader-grades.csv")
         subprocess.run([nbg, "export", "--to", csv_path], cwd=course, env=env, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
