@@ -162,7 +162,7 @@ def _state(bundle: RubricBundle, trust: bool, namespaces: bool, threads: int) ->
         _write_tree(os.path.join(folder, "rubric"), [("/".join(prefix + [n]), d) for n, d in bundle.files])
         rubric = load_rubric_for(sandbox, os.path.join(base, bundle.main))
         math = MathService(processes=threads, timeout_s=rubric.limits.math_timeout_s,
-                           memory_mb=rubric.limits.memory_mb, seed=rubric.seed)
+                           memory_mb=rubric.limits.math_memory_mb, seed=rubric.seed)
         st = _STATES[key] = _WorkerState(rubric=rubric, math=math, sandbox=sandbox, folder=folder)
         return st
 

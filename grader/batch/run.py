@@ -205,7 +205,7 @@ def _grade_todo(opts: GradeOptions, rubric: Rubric, items: list[HandIn | Empty],
 
         # maths is CPU-bound: no more workers than cores (each holds its own sympy)
         with MathService(processes=min(jobs, os.cpu_count() or 1), timeout_s=rubric.limits.math_timeout_s,
-                         memory_mb=rubric.limits.memory_mb, seed=rubric.seed) as math, profile.stage("grading"):
+                         memory_mb=rubric.limits.math_memory_mb, seed=rubric.seed) as math, profile.stage("grading"):
             results, complete = grade_batch(rubric, subset, jobs=jobs, math=math, sandbox=sandbox,
                                             public_only=opts.public_only, progress=progress, store=store)
     by_id = {r.id: r for r in results}

@@ -39,7 +39,7 @@ def grade_one(rubric_path: str, make_item: Callable[[], HandIn | Empty], *, trus
     try:
         item = make_item()
         rubric = load_rubric_for(sandbox, rubric_path)
-        with MathService(processes=1, timeout_s=rubric.limits.math_timeout_s, memory_mb=rubric.limits.memory_mb,
+        with MathService(processes=1, timeout_s=rubric.limits.math_timeout_s, memory_mb=rubric.limits.math_memory_mb,
                          seed=rubric.seed) as math:
             return grade_submission(rubric, item, math=math, sandbox=sandbox), rubric
     finally:

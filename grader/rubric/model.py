@@ -19,6 +19,7 @@ class Limits:
     processes: int = 64
     output_kb: int = 64
     math_timeout_s: float = 5.0
+    math_memory_mb: int = 1024 # address space of a maths worker (sympy itself maps ~0.5 GB)
     cell_s: float = 0.0        # one cell's time before it is interrupted (0: 60% of cpu_s / wall_s)
 
 
