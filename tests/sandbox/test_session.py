@@ -228,3 +228,27 @@ def test_preload_imports_once_in_the_fork_server():
         finally:
             s.close()
     assert before == [] and after == ["sympy", "wave"], (before, after)
+
+
+def test_a_slot_keeper_serves_job_after_job_each_in_fresh_namespaces():
+    """As root the keeper of a worker slot stays for the run, yet every job starts in new namespaces
+    (its worker is PID 1 again; an abstract socket left by the previous job is gone)."""
+    from grader.sandbox import Call, Cell, Job, Sandbox
+    probe = ("import os, socket\npid = os.getpid()\n"
+             "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
+             "try:\n    s.connect('\\0grader-slot-test')\n    seen = 'connected'\nexcept OSError:\n    seen = 'nothing'\n"
+             "t = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\nt.bind('\\0grader-slot-test')\nt.listen(1)\n"
+             "if os.fork() == 0:\n    import time\n    time.sleep(30)\n")
+    with Sandbox.start(workers=1) as box:
+        if box.tier != "A" or not box.capabilities.get("root"):
+            pytest.skip("slot keepers with per-job namespaces: tier A as root")
+        zpid = box.capabilities["pid"]
+        got, keepers = [], set()
+        for _ in range(3):
+            r = box.run(Job((Cell(probe, "p.py"),), (Call("pid", get=True), Call("seen", get=True))))
+            got.append((r.calls[0].value, r.calls[1].value))
+            with open(f"/proc/{zpid}/task/{zpid}/children") as f:
+                keepers |= set(f.read().split())
+        assert got == [(1, "nothing")] * 3, got
+        assert len(keepers) == 1, keepers          # the same keeper served the three jobs
+        assert not wait_no_survivors(box)          # the sleeping child of every job was swept
