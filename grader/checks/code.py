@@ -457,7 +457,9 @@ def hand_in_session(ctx: Any) -> Any:
         checks = _sandbox_checks(ctx) or [None]
         lim = _max_limits([c for c in checks if c is not None]) if checks[0] is not None else None
         job = job_from_code(ctx.document.code, [], lim)
-        s = ctx.sandbox.open(job.cells, lim, job.module_name, job.notes)
+        # module-level values the checks read come back with the cells: no round trip each
+        reads = [c.params.function for c in checks if c is not None and c.kind == "function" and c.params.variable]
+        s = ctx.sandbox.open(job.cells, lim, job.module_name, job.notes, reads=reads)
         ctx.cache[SESSION_KEY] = s
     return s
 

@@ -790,7 +790,10 @@ def worker(job, fds, scratch, cfg, keeper_pid, wctl):
         if wctl is None:
             run_calls(job.get("calls") or [], ns, cellfiles, out)
         else:
-            out.send({"t": "done"})
+            # a session's reads of module-level values come back with the cells (exact types only,
+            # no student code runs): the questions that only read need no round trip
+            reads = job.get("reads") or []
+            run_calls([c for c in reads if _type(c) is _dict and c.get("get")], ns, cellfiles, out)
     except _MemoryError:
         _os_exit(EXIT_MEMORY)
     except BaseException:

@@ -167,8 +167,9 @@ def test_variable_mode(sb, tmp_path):
     assert "variable gone is not defined" in got["gone"][1]
     assert "not plain data" in got["fn"][1]
     d = _delta(sb, before)
-    assert d.get("sessions") == 1 and d.get("questions") == 1, d
-    assert not d.get("question_children"), d      # value reads need no child: no student code runs
+    # value reads come back with the cells: no question phase (no round trip), no child
+    assert d.get("sessions") == 1 and not d.get("questions"), d
+    assert not d.get("question_children"), d
 
 
 def test_variable_rubric_mistakes(tmp_path):
@@ -252,3 +253,25 @@ def test_a_slot_keeper_serves_job_after_job_each_in_fresh_namespaces():
         assert got == [(1, "nothing")] * 3, got
         assert len(keepers) == 1, keepers          # the same keeper served the three jobs
         assert not wait_no_survivors(box)          # the sleeping child of every job was swept
+
+
+def test_prefetched_reads_equal_question_reads(sb):
+    """A value read back with the cells is exactly what a read question returns afterwards, and a
+    read of a name the session did not prefetch still works (one question, no child)."""
+    from grader.sandbox import Call, Cell
+    cells = [Cell("import numpy as np\neta = 2\nw = np.arange(3) * 0.5\nf = lambda: 1\n", "c.py")]
+    s = sb.open(cells, reads=["eta", "w", "f", "gone"])
+    try:
+        pre = s.run([Call("eta", get=True), Call("w", get=True), Call("f", get=True), Call("gone", get=True)])
+        asked = s.questions
+        late = s.run([Call("eta", get=True), Call("w", get=True), Call("f", get=True), Call("gone", get=True),
+                      Call("not_prefetched", get=True)])
+    finally:
+        s.close()
+    assert asked == 0 and s.questions == 1
+    kinds = [c.kind for c in pre.calls]
+    assert kinds == [c.kind for c in late.calls[:4]] == ["value", "value", "error", "missing"], kinds
+    assert pre.calls[2].error == late.calls[2].error          # "not plain data", in both paths
+    assert pre.calls[0].value == late.calls[0].value == 2
+    assert list(pre.calls[1].value) == list(late.calls[1].value) == [0.0, 0.5, 1.0]
+    assert late.calls[4].kind == "missing" and pre.done and pre.exit_code == 0
