@@ -415,10 +415,7 @@ class Sandbox:
                 for key, _ in sel.select(min(left, 1.0)):
                     fd = key.fd
                     if key.fileobj is ctl:
-                        try:
-                            m = ctl.recv(1 << 16)
-                        except OSError:
-                            m = b""
+                        m = _recv(ctl)
                         if not m:
                             gone = True
                             sel.unregister(ctl)
@@ -453,10 +450,7 @@ class Sandbox:
                 while time.monotonic() < end and status is None and not gone:
                     for key, _ in sel.select(0.1):
                         if key.fileobj is ctl:
-                            try:
-                                m = ctl.recv(1 << 16)
-                            except OSError:
-                                m = b""
+                            m = _recv(ctl)
                             if not m:
                                 gone = True
                                 break
@@ -751,6 +745,14 @@ def _call_json(c: Call) -> dict[str, Any]:
 def _tampered() -> CallOutcome:
     return CallOutcome("badvalue", message="the job's result channel was tampered with "
                                            "(unexpected messages); nothing it sent is used")
+
+
+def _recv(sock: socket.socket) -> bytes:
+    """One control message, or b"" when the keeper is gone."""
+    try:
+        return sock.recv(1 << 16)
+    except OSError:
+        return b""
 
 
 def _read_frames(data: bytes, cells: list[CellOutcome] | None, calls: list[Any]) -> tuple[bool, bool]:
