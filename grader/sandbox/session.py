@@ -11,7 +11,6 @@ import selectors
 import socket
 import struct
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -190,6 +189,8 @@ class Sandbox:
     def start(cls, trust_submissions: bool = False, namespaces: bool = True, workers: int = 2,
               python: str | None = None, start_timeout: float = 60.0, spawned: Spawned | None = None) -> "Sandbox":
         """Start (or adopt a ``spawn()``ed) zygote; returns at once, the hello is awaited on first use."""
+        if int(workers) > 63:
+            raise ValueError("at most 63 workers")
         self = object.__new__(cls)
         self.trust_submissions = trust_submissions
         self.workers = max(1, int(workers))
@@ -211,8 +212,6 @@ class Sandbox:
         self._hello: dict[str, Any] | None = None
         self._hello_lock = threading.Lock()
         self.namespaces_requested = spawned.namespaces
-        if self.workers > 63:
-            raise ValueError("at most 63 workers")
         return self      # the zygote starts (imports numpy, probes the kernel) while the caller goes on
 
     def _ready(self) -> dict[str, Any]:
@@ -499,12 +498,7 @@ class Sandbox:
         r = self._collect(job, res, status, lim)
         r.stdout = out.decode("utf-8", "replace")
         r.stdout_truncated = out_total > lim["output_kb"] * 1024
-        r.flooded = flooded
-        if killed and not status:
-            r.timed_out = True
-        r.overhead_s = max(0.0, time.perf_counter() - t_start - r.wall_s)
-        if not status.get("ok") and not r.timed_out and not flooded:
-            r.infra_error = status.get("error") or "keeper reported nothing"
+        _finish_phase(r, status, flooded, killed, t_start)
         if status and status.get("ok") and not status.get("scratch_removed", True):
             r.notes.append("scratch directory could not be removed")
         return r
@@ -676,12 +670,7 @@ class Session:
         text = (self.cells_stdout.encode("utf-8", "replace") + out)
         r.stdout = text[:cap].decode("utf-8", "replace")
         r.stdout_truncated = self.cells_out_total + out_total > cap
-        r.flooded = flooded
-        if killed and not status:
-            r.timed_out = True
-        r.overhead_s = max(0.0, time.perf_counter() - t_start - r.wall_s)
-        if not status.get("ok") and not r.timed_out and not flooded:
-            r.infra_error = status.get("error") or "keeper reported nothing"
+        _finish_phase(r, status, flooded, killed, t_start)
         if not status or not status.get("alive"):
             self.alive = False
             self.close()
@@ -807,6 +796,17 @@ def _read_frames(data: bytes, cells: list[CellOutcome] | None, calls: list[Any])
     if tampered:
         done = False
     return done, tampered
+
+
+def _finish_phase(r: JobResult, status: Mapping[str, Any], flooded: bool, killed: bool, t_start: float) -> None:
+    """What the parent itself knows about a phase that ended: output flood, its own backstop kill,
+    the time outside the keeper's phase, and a keeper that reported nothing."""
+    r.flooded = flooded
+    if killed and not status:
+        r.timed_out = True
+    r.overhead_s = max(0.0, time.perf_counter() - t_start - r.wall_s)
+    if not status.get("ok") and not r.timed_out and not flooded:
+        r.infra_error = status.get("error") or "keeper reported nothing"
 
 
 def _apply_status(r: JobResult, status: Mapping[str, Any], lim: Mapping[str, Any]) -> None:
