@@ -35,9 +35,7 @@ def grade_submission(rubric: Rubric, item: HandIn | Empty, *, math: Any, sandbox
     except HandInError as exc:
         return _failed(rubric, item, str(exc), tier, files, started)
     except Exception as exc:  # the grader's own failure while reading: reported, the batch goes on
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return _failed(rubric, item, f"internal grader error while reading the hand-in: {detail}", tier, files,
-                       started)
+        return _failed(rubric, item, _internal(exc, " while reading the hand-in"), tier, files, started)
     return grade_document(rubric, item, document, math=math, sandbox=sandbox, public_only=public_only,
                           started=started)
 
@@ -57,8 +55,7 @@ def grade_document(rubric: Rubric, item: HandIn, document: Document, *, math: An
         finally:
             _close_resources(ctx)
     except Exception as exc:  # the grader's own failure on this hand-in: reported, the batch goes on
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return _failed(rubric, item, f"internal grader error: {detail}", tier, files, started)
+        return _failed(rubric, item, _internal(exc), tier, files, started)
     score, pending, max_score = totals(questions)
     notes = "; ".join((*document.notes, *cell_notes))
     return SubmissionResult(id=item.id, path=item.path, status="graded", score=score, max_score=max_score,
@@ -99,9 +96,14 @@ def _grade_check(check: CheckSpec, question: Question, ctx: GradeContext) -> Che
 
 def crash_result(rubric: Rubric, item: HandIn | Empty, exc: BaseException) -> SubmissionResult:
     """The result of a hand-in whose grading raised (a grader bug): reported, never a silent zero."""
-    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     files = tuple(_rel(item, f) for f in item.files) if isinstance(item, HandIn) else ()
-    return _failed(rubric, item, f"internal grader error: {detail}", None, files, time.perf_counter())
+    return _failed(rubric, item, _internal(exc), None, files, time.perf_counter())
+
+
+def _internal(exc: BaseException, where: str = "") -> str:
+    """The report's words for a grader bug (the cache never keeps a result that says them)."""
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return f"internal grader error{where}: {detail}"
 
 
 def _failed(rubric: Rubric, item: HandIn | Empty, message: str, tier: Any, files: tuple[str, ...],
