@@ -28,45 +28,45 @@ def write_all(run: RunResult, rubric: Rubric, out_dir: str | Path) -> list[Path]
     out.mkdir(parents=True, exist_ok=True)
     results_text = results_json.dumps(run.to_json())
     digest = _digest(results_text, [q.id for q in rubric.questions])
-    unchanged = _unchanged(out, digest)
-    if unchanged is not None:
-        from grader.report import summary_md
-        summary_md.append_github_summary(run)          # a CI step's summary is per step, not per folder
-        return unchanged
-    return _write_every_report(run, rubric, out, results_text, digest)
-
-
-def _write_every_report(run: RunResult, rubric: Rubric, out: Path, results_text: str, digest: str) -> list[Path]:
     failures: list[str] = []
+    written = _unchanged(out, digest)
+    if written is None:
+        written = _write_every_report(run, rubric, out, results_text, failures)
+        if not failures:
+            _record(out, digest, written)
+    from grader.report import summary_md
 
-    def attempt(what: str, write: Callable[[], Any]) -> list[Path]:
-        """One writer; its failure is reported and the other writers still run."""
-        try:
-            got = write()
-        except Exception as exc:  # noqa: BLE001 - a broken writer must not cost the other reports
-            failures.append(f"{what}: {type(exc).__name__}: {exc}")
-            return []
-        return [p for p in (got if isinstance(got, list) else [got]) if p is not None]
-
-    from grader.report import gradescope, html, junit, markus, summary_md
-
-    written = attempt("results.json", lambda: _write_text(out / "results.json", results_text))
-    written += attempt("grades.csv", lambda: grades_csv.write(run, [q.id for q in rubric.questions], out))
-    written += attempt("feedback/", lambda: feedback.write(run, out))
-    written += attempt("markus_grades.csv", lambda: markus.write_grades_csv(run, out))
-    written += attempt("gradescope/", lambda: gradescope.write(run, out))
-    written += attempt("junit.xml", lambda: junit.write(run, out))
-    written += attempt("summary.html", lambda: html.write(run, out))
-    attempt("GitHub step summary", lambda: summary_md.append_github_summary(run))
+    # a CI step's summary is per step, not per folder: appended on unchanged runs too
+    _attempt(failures, "GitHub step summary", lambda: summary_md.append_github_summary(run))
     if failures:
         raise ReportError(failures)
-    _record(out, digest, written)
     return written
 
 
-def _write_text(path: Path, text: str) -> Path:
-    write_atomic(path, text)
-    return path
+def _attempt(failures: list[str], what: str, write: Callable[[], Any]) -> list[Path]:
+    """One writer; its failure is recorded and the other writers still run."""
+    try:
+        got = write()
+    except Exception as exc:  # noqa: BLE001 - a broken writer must not cost the other reports
+        failures.append(f"{what}: {type(exc).__name__}: {exc}")
+        return []
+    return [p for p in (got if isinstance(got, list) else [got]) if p is not None]
+
+
+def _write_every_report(run: RunResult, rubric: Rubric, out: Path, results_text: str,
+                        failures: list[str]) -> list[Path]:
+    from grader.report import gradescope, html, junit, markus
+
+    writers: list[tuple[str, Callable[[], Any]]] = [
+        ("results.json", lambda: results_json.write(results_text, out)),
+        ("grades.csv", lambda: grades_csv.write(run, [q.id for q in rubric.questions], out)),
+        ("feedback/", lambda: feedback.write(run, out)),
+        ("markus_grades.csv", lambda: markus.write_grades_csv(run, out)),
+        ("gradescope/", lambda: gradescope.write(run, out)),
+        ("junit.xml", lambda: junit.write(run, out)),
+        ("summary.html", lambda: html.write(run, out)),
+    ]
+    return [p for what, write in writers for p in _attempt(failures, what, write)]
 
 
 def _digest(results_text: str, question_ids: list[str]) -> str:
