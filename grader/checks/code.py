@@ -472,12 +472,10 @@ def session_notes(ctx: Any, limit: int = 3) -> list[str]:
     notes = []
     for c in bad[:limit]:
         e = c.error or {}
-        w = e.get("where")
-        line = f", line {w['line']}" if w else ""
         if e.get("type") == "CellTimeout":
             notes.append(f"{c.origin} ran past the per-cell time limit and was stopped; the next cells still ran")
         else:
-            notes.append(f"{c.origin}{line} raised {e.get('type')}: {e.get('message')}; the next cells still ran")
+            notes.append(f"{_cell_place(c)} raised {e.get('type')}: {e.get('message')}; the next cells still ran")
     if len(bad) > limit:
         notes.append(f"{len(bad) - limit} more cell(s) failed")
     return notes
@@ -641,9 +639,13 @@ def _cells_note(res: Any) -> str:
         return ""
     c = bad[0]
     e = c.error or {}
-    w = e.get("where")
-    line = f", line {w['line']}" if w else ""
-    return f" ({c.origin}{line} failed: {e.get('type')}: {e.get('message')})"
+    return f" ({_cell_place(c)} failed: {e.get('type')}: {e.get('message')})"
+
+
+def _cell_place(c: Any) -> str:
+    """'final_exam.ipynb, cell 7, line 3': where a failing cell failed."""
+    w = (c.error or {}).get("where")
+    return f"{c.origin}, line {w['line']}" if w else c.origin
 
 
 def _judge_property(prop: Any, out: Any, bc: BuiltCase) -> tuple[float, str]:
