@@ -20,7 +20,6 @@ import resource
 import select
 import signal
 import statistics
-import sys
 import time
 
 T0 = time.perf_counter()

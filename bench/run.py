@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import glob
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import threading

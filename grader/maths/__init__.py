@@ -6,10 +6,14 @@ No student text is ever passed to eval/exec/sympify/parse_expr/parse_latex/lambd
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .chain import split_chain, strip_delimiters
 from .errors import MathResourceError, MathTimeout, ParseFailure
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .symbols import Symbols
+    from .values import MathValue
 
 # sympy costs ~0.45 s to import: the names below load their module (and sympy) on first use, so a
 # run whose rubric has no written checks, or a process that only splits chains, never pays for it
@@ -25,7 +29,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def parse_math(text: str, symbols: "Symbols") -> "MathValue":
+def parse_math(text: str, symbols: Symbols) -> MathValue:
     """Parse one segment (no top-level '=') into a MathValue; raises ParseFailure."""
     from .build import build_value
     from .chain import clean_segment
